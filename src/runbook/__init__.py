@@ -1,0 +1,1 @@
+"""``python -m runbook``: the command-line runner of sphinx-release-runbook."""

@@ -1,0 +1,102 @@
+"""Cross-document runbook data: an EnvironmentCollector with purge and merge.
+
+Each document's runbook declarations, steps and troubleshooting entries are
+kept in document order, with the findings the directives reported, in a
+:class:`RunbookStore` pickled with the environment.  Without ``merge_other``
+a ``-j 2`` build would silently lose the data of documents read in workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
+
+from .findings import Finding
+from .model import Source, Step, Troubleshoot, VersionScheme
+from .nodes import release_runbook, release_step, release_troubleshoot
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+@dataclass
+class RunbookDeclaration:
+    """A ``release-runbook`` directive: a runbook's header and variables."""
+
+    name: str
+    title: str
+    version_scheme: VersionScheme
+    tag: str
+    package: str
+    source: Source
+    anchor: str
+
+
+Entry = RunbookDeclaration | Step | Troubleshoot
+
+
+@dataclass
+class DocumentRecord:
+    """What one document contributes, in the order it is written."""
+
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class RunbookStore:
+    """Per-document records; the only place runbook data lives in the environment."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, DocumentRecord] = {}
+
+    def record(self, docname: str) -> DocumentRecord:
+        return self.documents.setdefault(docname, DocumentRecord())
+
+    def add_finding(self, finding: Finding) -> None:
+        self.record(finding.docname).findings.append(finding)
+
+    def findings(self) -> list[Finding]:
+        return sorted(f for record in self.documents.values() for f in record.findings)
+
+
+STORE_ATTRIBUTE = "runbook_store"
+
+
+def store_of(env: BuildEnvironment) -> RunbookStore:
+    """The environment's runbook store (created with the environment's first read)."""
+    store = getattr(env, STORE_ATTRIBUTE, None)
+    if store is None:
+        store = RunbookStore()
+        setattr(env, STORE_ATTRIBUTE, store)
+    return store
+
+
+class RunbookCollector(EnvironmentCollector):
+    """Collects runbook entries from each document's doctree."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        store_of(env).documents.pop(docname, None)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+    ) -> None:
+        ours, theirs = store_of(env), store_of(other)
+        for docname in docnames:
+            if docname in theirs.documents:
+                ours.documents[docname] = theirs.documents[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        env = app.env
+        record = store_of(env).record(env.docname)
+        # The directives carry their parsed entry on the node; document order is tree order.
+        record.entries = [
+            node["entry"]
+            for node in doctree.findall(
+                lambda n: isinstance(n, release_runbook | release_step | release_troubleshoot)
+            )
+            if node.get("entry") is not None
+        ]

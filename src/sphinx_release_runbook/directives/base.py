@@ -1,0 +1,211 @@
+"""Shared directive machinery: option parsing that reST and MyST report identically.
+
+docutils and MyST both look options up with ``option_spec[name]``; the spec
+below answers every name, so unknown options and bad values reach ``run()``
+and are reported here once, with the same ``file:line`` message in both
+syntaxes (MyST alone would drop a bad value with a different warning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from ..diagnostics import emit, make_finding, repo_path
+from ..findings import Subtype
+from ..model import Source
+
+OptionKind = Literal["text", "flag", "int", "number", "lines", "regex"]
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class _Unknown(str):
+    """An option value whose name the directive does not know."""
+
+    __slots__ = ()
+
+
+class PermissiveOptionSpec(dict[str, Callable[[str | None], Any]]):
+    """An option spec that accepts every name, so ``run()`` can report unknown ones."""
+
+    def __missing__(self, key: str) -> Callable[[str | None], Any]:
+        return lambda value: _Unknown(value or "")
+
+
+def option_spec(names: dict[str, OptionKind]) -> PermissiveOptionSpec:
+    return PermissiveOptionSpec({name: directives.unchanged for name in names})
+
+
+class DirectiveError(Exception):
+    """A malformed directive; carries the subtype and the line to report."""
+
+    def __init__(self, message: str, subtype: Subtype = "directive", line: int | None = None):
+        super().__init__(message)
+        self.subtype: Subtype = subtype
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Options:
+    """Validated option values."""
+
+    values: dict[str, Any]
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def flag(self, name: str) -> bool:
+        return name in self.values
+
+
+class RunbookDirective(SphinxDirective):
+    """Base for the runbook directives: validated options, located errors."""
+
+    known_options: ClassVar[dict[str, OptionKind]] = {}
+    # Arguments and content are checked in run(), so the messages are ours and located.
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_spec = option_spec(cls.known_options)
+
+    @property
+    def directive_name(self) -> str:
+        return self.name
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return self.run_checked()
+        except DirectiveError as error:
+            self.report(str(error), error.subtype, error.line)
+            return []
+
+    def run_checked(self) -> list[nodes.Node]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # --- reporting -----------------------------------------------------------------
+
+    def report(
+        self, message: str, subtype: Subtype = "directive", line: int | None = None,
+        diff: str = "",
+    ) -> None:
+        """Record a finding for this document and print it as a located warning."""
+        from ..collector import store_of
+
+        finding = make_finding(
+            self.env, self.env.docname, line or self.lineno, subtype, message, diff
+        )
+        store_of(self.env).add_finding(finding)
+        emit(finding)
+
+    def source(self) -> Source:
+        return Source(self.env.docname, repo_path(self.env, self.env.docname), self.lineno)
+
+    def content_line(self, offset: int) -> int:
+        """The source line of content line *offset* (0-based)."""
+        return self.content_offset + offset + 1
+
+    # --- arguments and options -----------------------------------------------------
+
+    def identifier(self, what: str, example: str) -> str:
+        if not self.arguments:
+            raise DirectiveError(
+                f"{self.directive_name} needs {what} as its argument, "
+                f"e.g. `.. {self.directive_name}:: {example}`"
+            )
+        value = self.arguments[0]
+        if not ID_PATTERN.fullmatch(value):
+            raise DirectiveError(
+                f"{self.directive_name} {what} {value!r} is not valid: use letters, digits, "
+                "'-', '_' and '.', starting with a letter or digit"
+            )
+        return value
+
+    def options_checked(self) -> Options:
+        values: dict[str, Any] = {}
+        for name, raw in self.options.items():
+            if isinstance(raw, _Unknown) or name not in self.known_options:
+                known = ", ".join(f":{option}:" for option in self.known_options)
+                raise DirectiveError(
+                    f"unknown option :{name}: for {self.directive_name}; known options: {known}"
+                )
+            values[name] = self._convert(name, self.known_options[name], raw)
+        return Options(values)
+
+    def _convert(self, name: str, kind: OptionKind, raw: str | None) -> Any:
+        value = (raw or "").strip()
+        if kind == "flag":
+            if value:
+                raise DirectiveError(f"option :{name}: takes no value, got {value!r}")
+            return True
+        if kind == "int":
+            if not re.fullmatch(r"\d+", value):
+                raise DirectiveError(
+                    f"option :{name}: must be a whole number >= 0, not {value!r}"
+                )
+            return int(value)
+        if kind == "number":
+            try:
+                number = float(value)
+            except ValueError:
+                number = -1.0
+            if not value or number <= 0 or number != number or number == float("inf"):
+                raise DirectiveError(
+                    f"option :{name}: must be a number of seconds > 0, not {value!r}"
+                )
+            return number
+        if kind == "regex":
+            if not value:
+                raise DirectiveError(f"option :{name}: needs a regular expression")
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise DirectiveError(
+                    f"option :{name}: {value!r} is not a valid regular expression ({exc})"
+                ) from exc
+            return value
+        if kind == "lines":
+            return [line.strip() for line in (raw or "").splitlines() if line.strip()]
+        if not value:
+            raise DirectiveError(f"option :{name}: needs a value")
+        return value
+
+    def choice(self, name: str, value: str, choices: tuple[str, ...]) -> str:
+        if value not in choices:
+            raise DirectiveError(
+                f"option :{name}: must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return value
+
+    # --- context -------------------------------------------------------------------
+
+    def section_title(self) -> str | None:
+        """The title of the section this directive stands in, if any."""
+        node: nodes.Node | None = self.state.parent
+        while node is not None and not isinstance(node, nodes.section):
+            node = node.parent
+        if node is None:
+            return None
+        for child in node.children:
+            if isinstance(child, nodes.title):
+                return child.astext()
+        return None
+
+    @property
+    def repo_root(self) -> Path:
+        return Path(self.config.runbook_repo_root or self.env.srcdir)
+
+    def note_repo_file(self, path: Path) -> None:
+        """Rebuild this document when *path* (a repository file) changes."""
+        self.env.note_dependency(str(path.resolve()))

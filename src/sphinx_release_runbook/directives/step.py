@@ -1,0 +1,272 @@
+"""``release-step ID``: one step of a runbook."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.statemachine import StringList
+
+from .. import bump as bumping
+from ..model import STEP_KINDS, BumpTarget, Step
+from ..nodes import release_commands, release_step, release_step_title
+from ..templating import (
+    PlaceholderError,
+    check_placeholders,
+    render,
+    split_commands,
+    unterminated,
+)
+from ..variables import display_values
+from .base import DirectiveError, OptionKind, Options, RunbookDirective
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class ReleaseStepDirective(RunbookDirective):
+    """A numbered step: commands to run, files to bump, or instructions to follow."""
+
+    known_options: ClassVar[dict[str, OptionKind]] = {
+        "title": "text",
+        "kind": "text",
+        "runbook": "text",
+        "bump": "lines",
+        "expect": "regex",
+        "expect-empty": "flag",
+        "cwd": "text",
+        "env": "lines",
+        "timeout": "number",
+        "retry": "int",
+        "interval": "number",
+        "skip-if": "text",
+        "confirm": "flag",
+        "requires": "text",
+    }
+
+    def run_checked(self) -> list[nodes.Node]:
+        step_id = self.identifier("a step ID", "commit-and-push")
+        options = self.options_checked()
+        kind = self.choice(
+            "kind", options.text("kind", "bump" if "bump" in options.values else "command") or "",
+            STEP_KINDS,
+        )
+        step = Step(
+            id=step_id,
+            title=options.text("title") or self.section_title() or step_id,
+            kind=kind,  # type: ignore[arg-type]
+            runbook=options.text("runbook") or "",
+            source=self.source(),
+            anchor=f"step-{step_id}",
+            expect=options.text("expect"),
+            expect_empty=options.flag("expect-empty"),
+            cwd=options.text("cwd"),
+            timeout=options.values.get("timeout"),
+            retry=options.values.get("retry", 0),
+            interval=options.values.get("interval", 10.0),
+            skip_if=options.text("skip-if"),
+            confirm=options.flag("confirm"),
+            requires=(options.text("requires") or "").split(),
+            env=self._environment(options),
+            bump=self._bump_targets(options, kind),
+        )
+        self._check_option_combinations(step, options)
+        lines = list(self.content)
+        if step.kind == "manual":
+            if not "".join(lines).strip():
+                raise DirectiveError(
+                    f"manual step {step_id!r} needs instructions as its content"
+                )
+            step.instructions = "\n".join(lines).strip()
+            self._check_template(step.instructions, self.content_offset + 1)
+        elif step.kind == "bump":
+            if "".join(lines).strip():
+                raise DirectiveError(
+                    f"bump step {step_id!r} takes no content; its files come from :bump:"
+                )
+        else:
+            step.commands = self._commands(step_id, lines)
+        for template in [step.skip_if or "", *step.env.values()]:
+            self._check_template(template, self.lineno)
+
+        node = release_step(ids=[step.anchor], step_id=step_id, kind=step.kind)
+        self.set_source_info(node)
+        node["entry"] = step
+        node += release_step_title(
+            "", step.title, title=step.title, kind=step.kind, anchor=step.anchor,
+            step_id=step_id,
+        )
+        node.extend(self._body(step))
+        self.after_step(step)
+        return [node]
+
+    def after_step(self, step: Step) -> None:
+        """Hook for checks that compare the step with the repository (drift)."""
+
+    # --- options ---------------------------------------------------------------------
+
+    def _environment(self, options: Options) -> dict[str, str]:
+        environment: dict[str, str] = {}
+        for entry in options.values.get("env", []):
+            name, sep, value = entry.partition("=")
+            if not sep or not ENV_NAME.fullmatch(name.strip()):
+                raise DirectiveError(
+                    f"malformed :env: line {entry!r}: write one NAME=value per line"
+                )
+            environment[name.strip()] = value.strip()
+        return environment
+
+    def _bump_targets(self, options: Options, kind: str) -> list[BumpTarget]:
+        entries: list[str] = options.values.get("bump", [])
+        if kind == "bump" and not entries:
+            raise DirectiveError(
+                "bump step needs :bump: with one `FILE KEY` per line, "
+                "e.g. `pyproject.toml tool.poetry.version`"
+            )
+        if kind != "bump" and entries:
+            raise DirectiveError(f":bump: belongs to bump steps; this step's kind is {kind!r}")
+        targets: list[BumpTarget] = []
+        for entry in entries:
+            parts = entry.split()
+            if len(parts) != 2:
+                raise DirectiveError(
+                    f"malformed :bump: line {entry!r}: write one `FILE KEY` per line, "
+                    "e.g. `pyproject.toml tool.poetry.version`"
+                )
+            target = BumpTarget(parts[0], parts[1])
+            try:
+                bumping.check_target(target)
+            except bumping.BumpError as exc:
+                raise DirectiveError(f"malformed :bump: line {entry!r}: {exc}") from exc
+            targets.append(target)
+        return targets
+
+    def _check_option_combinations(self, step: Step, options: Options) -> None:
+        if "interval" in options.values and not step.retry:
+            raise DirectiveError(":interval: needs :retry: (how many times to try again)")
+        if step.expect and step.expect_empty:
+            raise DirectiveError(":expect: and :expect-empty: contradict each other; keep one")
+        if step.kind in ("manual", "bump"):
+            command_only = ("expect", "expect-empty", "timeout", "retry", "skip-if", "cwd", "env")
+            given = [name for name in command_only if name in options.values]
+            if given:
+                raise DirectiveError(
+                    f"option :{given[0]}: does not apply to a {step.kind} step"
+                )
+
+    # --- content ---------------------------------------------------------------------
+
+    def _check_template(self, template: str, line: int) -> None:
+        try:
+            check_placeholders(template)
+        except PlaceholderError as exc:
+            raise DirectiveError(str(exc), "placeholder", line) from exc
+
+    def _commands(self, step_id: str, lines: list[str]) -> list[str]:
+        commands = split_commands(lines)
+        if not commands:
+            raise DirectiveError(
+                f"step {step_id!r} has no commands: write them as the directive's content, "
+                "one per line (or use :kind: manual)"
+            )
+        open_command = unterminated(commands)
+        if open_command is not None:
+            raise DirectiveError(
+                "unterminated quote or trailing backslash in this command",
+                line=self.content_line(open_command.offset),
+            )
+        for command in commands:
+            self._check_template(command.text, self.content_line(command.offset))
+        return [command.text for command in commands]
+
+    # --- rendering -------------------------------------------------------------------
+
+    def _body(self, step: Step) -> list[nodes.Node]:
+        body: list[nodes.Node] = []
+        meta = self._meta(step)
+        if meta:
+            body.append(nodes.paragraph("", meta, classes=["runbook-step-meta"]))
+        if step.kind == "manual":
+            container = nodes.container(classes=["runbook-instructions"])
+            shown = render(step.instructions, display_values("v{{ version }}", "PACKAGE"))
+            self.state.nested_parse(
+                StringList(shown.splitlines(), self.get_source_info()[0]),
+                self.content_offset,
+                container,
+            )
+            body.append(container)
+        elif step.kind == "bump":
+            body.extend(self._bump_preview(step))
+        else:
+            body.append(self._commands_node("\n".join(self.content).strip("\n"), step))
+        return body
+
+    def _commands_node(self, template: str, step: Step, language: str = "bash") -> nodes.Node:
+        node = release_commands(
+            template, template, template=template, language=language, step_id=step.id
+        )
+        self.set_source_info(node)
+        return node
+
+    def _meta(self, step: Step) -> str:
+        parts: list[str] = []
+        if step.requires:
+            parts.append("Requires: " + ", ".join(step.requires))
+        if step.confirm:
+            parts.append("Asks for confirmation")
+        if step.cwd:
+            parts.append(f"Runs in: {step.cwd}")
+        if step.expect:
+            parts.append(f"Output must match: {step.expect}")
+        if step.expect_empty:
+            parts.append("Output must be empty")
+        if step.retry:
+            parts.append(f"Retries up to {step.retry} times, every {step.interval:g} s")
+        if step.timeout:
+            parts.append(f"Times out after {step.timeout:g} s")
+        if step.skip_if:
+            parts.append(f"Skipped when this succeeds: {step.skip_if}")
+        return " · ".join(parts)
+
+    def _bump_preview(self, step: Step) -> list[nodes.Node]:
+        """The real lines of the real files, the version replaced by its placeholder."""
+        previews: list[nodes.Node] = []
+        for target in step.bump:
+            path = self.repo_root / target.path
+            self.note_repo_file(path)
+            try:
+                text = bumping.read_text(self.repo_root, target)
+                site = bumping.locate(text, target)
+            except bumping.BumpError as exc:
+                missing = not path.is_file()
+                self.report(str(exc), "path" if missing else "version")
+                previews.append(
+                    nodes.literal_block(
+                        f"{target.path}: {target.key}", f"{target.path}: {target.key}"
+                    )
+                )
+                continue
+            placeholder = "{{ version_info }}" if target.key.endswith("_info__") else None
+            original = site.text[site.start : site.end]
+            if placeholder is None:
+                quote = original[0] if original[:1] in "'\"" else ""
+                placeholder = f"{quote}{{{{ version }}}}{quote}"
+            line = site.text[: site.start] + placeholder + site.text[site.end :]
+            lines = text.splitlines()
+            shown = [line]
+            if target.path.endswith(".toml"):
+                header = next(
+                    (
+                        lines[i]
+                        for i in range(site.line - 2, -1, -1)
+                        if lines[i].lstrip().startswith("[")
+                    ),
+                    None,
+                )
+                if header is not None:
+                    shown.insert(0, header)
+            language = "toml" if target.path.endswith(".toml") else "python"
+            node = self._commands_node("\n".join(shown), step, language)
+            node["caption"] = f"{target.path} (line {site.line}): {target.key}"
+            previews.append(node)
+        return previews

@@ -1,0 +1,135 @@
+"""Fill what only the whole project knows, on ``doctree-resolved``.
+
+Step numbers, the overview list of each runbook, the quick reference, and the
+placeholders' display values (the tag template is a runbook option, and a step
+may live in another document than its runbook).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.errors import NoUri
+
+from .model import PLACEHOLDERS, Runbook, Step
+from .nodes import (
+    release_commands,
+    release_overview,
+    release_quickref,
+    release_step_title,
+    release_version_box,
+    sentinel_values,
+)
+from .resolve import Resolved, resolve
+from .templating import PlaceholderError, render
+from .variables import display_values
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def _display(runbook: Runbook | None) -> dict[str, str]:
+    if runbook is None:
+        return display_values("v{{ version }}", "PACKAGE")
+    return display_values(runbook.tag, runbook.package)
+
+
+def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
+    template: str = node["template"]
+    display = _display(runbook)
+    try:
+        shown = render(template, display)
+        marked = render(template, sentinel_values(list(PLACEHOLDERS)))
+    except PlaceholderError:  # already reported at read time; show the source as written
+        shown, marked = template, ""
+    node["display"] = display
+    node["marked"] = marked
+    node.children = [nodes.Text(shown)]
+    node.rawsource = shown
+
+
+def _reference(app: Sphinx, fromdocname: str, step: Step | Runbook, text: str) -> nodes.Node:
+    paragraph = nodes.paragraph()
+    try:
+        uri = app.builder.get_relative_uri(fromdocname, step.source.docname)
+    except NoUri:
+        paragraph += nodes.Text(text)
+        return paragraph
+    reference = nodes.reference("", "", internal=True, refuri=f"{uri}#{step.anchor}")
+    reference += nodes.Text(text)
+    paragraph += reference
+    return paragraph
+
+
+def _overview(app: Sphinx, docname: str, runbook: Runbook) -> nodes.Node:
+    listing = nodes.enumerated_list(classes=["runbook-overview"])
+    for step in runbook.steps:
+        item = nodes.list_item()
+        item += _reference(app, docname, step, f"{step.title} ({step.kind})")
+        listing += item
+    return listing
+
+
+def quickref_template(runbook: Runbook) -> str:
+    """All of a runbook's steps as one commented shell block."""
+    blocks: list[str] = []
+    for step in runbook.steps:
+        lines = [f"# {step.number}. {step.title}"]
+        if step.kind == "bump":
+            lines.extend(
+                f"#    set {target.key} in {target.path} to {{{{ version }}}}"
+                for target in step.bump
+            )
+            lines.append("python -m runbook bump --version {{ version }}")
+        elif step.kind == "manual":
+            lines.append("#    (manual step: follow the instructions in the guide)")
+        else:
+            lines.extend(step.commands)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved`` handler."""
+    if not any(True for _ in doctree.findall(_runbook_node)):
+        return
+    resolved = resolve(app.env)
+    for title in list(doctree.findall(release_step_title)):
+        step = resolved.steps.get(title["step_id"])
+        title["number"] = step.number if step else 0
+        title.children = [nodes.Text(f"{title['number'] or '?'}. {title['title']}")]
+    for commands in list(doctree.findall(release_commands)):
+        step = resolved.steps.get(commands.get("step_id", ""))
+        runbook = resolved.runbook(step.runbook if step else commands.get("runbook", ""))
+        _fill_commands(commands, runbook)
+    for overview in list(doctree.findall(release_overview)):
+        runbook = resolved.runbook(overview["runbook"])
+        overview.replace_self(_overview(app, docname, runbook) if runbook else [])
+    for quickref in list(doctree.findall(release_quickref)):
+        _replace_quickref(quickref, resolved)
+    for box in doctree.findall(release_version_box):
+        runbook = resolved.runbook(box["data"]["runbook"])
+        if runbook is not None:
+            box["data"]["steps"] = str(len(runbook.steps))
+
+
+def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:
+    runbook = resolved.runbook(node["runbook"])
+    if runbook is None:
+        node.replace_self([])
+        return
+    template = quickref_template(runbook)
+    block = release_commands(
+        template, template, template=template, language="bash", runbook=runbook.name
+    )
+    block.source, block.line = node.source, node.line
+    _fill_commands(block, runbook)
+    node.replace_self(block)
+
+
+def _runbook_node(node: nodes.Node) -> bool:
+    return isinstance(
+        node, release_step_title | release_commands | release_overview | release_quickref
+        | release_version_box
+    )

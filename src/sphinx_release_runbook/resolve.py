@@ -1,0 +1,175 @@
+"""Assemble the project's runbooks from the per-document records, in toctree order.
+
+Steps belong to the latest runbook declared above them (or to ``:runbook:``),
+numbered across documents.  Problems only visible across documents (duplicate
+IDs, a step before any runbook) are findings of this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .collector import RunbookDeclaration, store_of
+from .findings import Finding
+from .model import Runbook, Step, Troubleshoot
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+
+@dataclass
+class Resolved:
+    """The project's runbooks with numbered steps, and the cross-document findings."""
+
+    runbooks: list[Runbook] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    steps: dict[str, Step] = field(default_factory=dict)
+    troubleshoot: dict[str, Troubleshoot] = field(default_factory=dict)
+
+    def runbook(self, name: str) -> Runbook | None:
+        if not name:
+            return self.runbooks[0] if len(self.runbooks) == 1 else None
+        return next((runbook for runbook in self.runbooks if runbook.name == name), None)
+
+
+def document_order(env: BuildEnvironment) -> list[str]:
+    """Documents in toctree order from the root; unreachable ones after, alphabetically."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in seen or docname not in env.found_docs:
+            continue
+        seen.add(docname)
+        order.append(docname)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    order.extend(sorted(set(env.found_docs) - seen))
+    return order
+
+
+def _url(base: str, docname: str, anchor: str) -> str:
+    return f"{base}{docname}.html#{anchor}"
+
+
+def resolve(env: BuildEnvironment) -> Resolved:
+    """Assemble runbooks from the store (pure over the environment's data)."""
+    store = store_of(env)
+    base = env.config.runbook_docs_url
+    if base and not base.endswith("/"):
+        base += "/"
+    result = Resolved()
+    declared: dict[str, Runbook] = {}
+    current: Runbook | None = None
+    seen_steps: dict[str, Step] = {}
+    seen_entries: dict[str, Troubleshoot] = {}
+    pending_troubleshoot: list[Troubleshoot] = []
+
+    def problem(entry: Step | Troubleshoot | RunbookDeclaration, subtype: str, text: str) -> None:
+        result.findings.append(
+            Finding(
+                entry.source.path, entry.source.line, subtype,  # type: ignore[arg-type]
+                text, docname=entry.source.docname,
+            )
+        )
+
+    for docname in document_order(env):
+        record = store.documents.get(docname)
+        if record is None:
+            continue
+        for entry in record.entries:
+            if isinstance(entry, RunbookDeclaration):
+                if entry.name in declared:
+                    first = declared[entry.name].source
+                    problem(entry, "duplicate", f"runbook {entry.name!r} is already declared at {first}")
+                    continue
+                current = Runbook(
+                    name=entry.name,
+                    title=entry.title,
+                    version_scheme=entry.version_scheme,
+                    tag=entry.tag,
+                    package=entry.package,
+                    source=entry.source,
+                    anchor=entry.anchor,
+                    url=_url(base, entry.source.docname, entry.anchor),
+                )
+                declared[entry.name] = current
+                result.runbooks.append(current)
+            elif isinstance(entry, Step):
+                if entry.id in seen_steps:
+                    first = seen_steps[entry.id].source
+                    problem(entry, "duplicate", f"duplicate step ID {entry.id!r}: already used at {first}")
+                    continue
+                owner = _owner(entry, declared, current, problem)
+                if owner is None:
+                    continue
+                step = dataclasses.replace(
+                    entry,
+                    runbook=owner.name,
+                    number=len(owner.steps) + 1,
+                    url=_url(base, entry.source.docname, entry.anchor),
+                )
+                seen_steps[step.id] = step
+                owner.steps.append(step)
+                result.steps[step.id] = step
+            else:
+                if entry.id in seen_entries:
+                    first = seen_entries[entry.id].source
+                    problem(
+                        entry, "duplicate",
+                        f"duplicate troubleshooting ID {entry.id!r}: already used at {first}",
+                    )
+                    continue
+                seen_entries[entry.id] = entry
+                pending_troubleshoot.append(entry)
+    # Troubleshooting often precedes nothing or follows the steps; attach after all declarations.
+    for entry in pending_troubleshoot:
+        owner = declared.get(entry.runbook) if entry.runbook else None
+        if entry.runbook and owner is None:
+            problem(entry, "structure", f"unknown runbook {entry.runbook!r} in :runbook:")
+            continue
+        if owner is None:
+            owner = _nearest_runbook(entry, result.runbooks)
+        if owner is None:
+            problem(
+                entry, "structure",
+                f"troubleshooting entry {entry.id!r} belongs to no runbook: declare one with "
+                "`.. release-runbook:: NAME`",
+            )
+            continue
+        resolved_entry = dataclasses.replace(
+            entry, runbook=owner.name, url=_url(base, entry.source.docname, entry.anchor)
+        )
+        owner.troubleshoot.append(resolved_entry)
+        result.troubleshoot[entry.id] = resolved_entry
+    result.findings.sort()
+    return result
+
+
+def _owner(step: Step, declared: dict[str, Runbook], current: Runbook | None, problem) -> Runbook | None:  # type: ignore[no-untyped-def]
+    if step.runbook:
+        owner = declared.get(step.runbook)
+        if owner is None:
+            problem(
+                step, "structure",
+                f"unknown runbook {step.runbook!r} in :runbook: of step {step.id!r} "
+                "(it must be declared above the step, in toctree order)",
+            )
+        return owner
+    if current is None:
+        problem(
+            step, "structure",
+            f"release-step {step.id!r} is outside any runbook: put `.. release-runbook:: NAME` "
+            "above it (in toctree order) or give :runbook: NAME",
+        )
+    return current
+
+
+def _nearest_runbook(entry: Troubleshoot, runbooks: list[Runbook]) -> Runbook | None:
+    """The runbook declared in the entry's document, else the only runbook."""
+    same_document = [r for r in runbooks if r.source.docname == entry.source.docname]
+    if same_document:
+        return same_document[-1]
+    return runbooks[0] if len(runbooks) == 1 else None

@@ -1,0 +1,120 @@
+"""What the runner prints: the plan, a step's header, and the report of a failure.
+
+Pure functions from data to lines, so the wording is tested without a shell.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..bump import FileEdit
+from ..findings import Finding
+from ..model import Runbook, Step, Troubleshoot
+from .plan import PlannedStep
+from .validate import Release
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """The options that shape a run, so a resume command can repeat them."""
+
+    runbook_file: str | None = None
+    name: str | None = None
+    secrets: tuple[str, ...] = ()
+    assume_yes: bool = False
+    force: bool = False
+    extra: tuple[str, ...] = field(default=())
+
+    def resume_command(self, version: str, *, assume_yes: bool | None = None) -> str:
+        words = ["python", "-m", "runbook", "run", "--version", version, "--resume"]
+        if self.runbook_file:
+            words += ["--runbook", self.runbook_file]
+        if self.name:
+            words += ["--name", self.name]
+        for secret in self.secrets:
+            words += ["--secret", secret]
+        if self.assume_yes if assume_yes is None else assume_yes:
+            words.append("--yes")
+        if self.force:
+            words.append("--force")
+        return shlex.join(words)
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}: {finding.text()} [{finding.warning_type}]"
+
+
+def header(runbook: Runbook, release: Release) -> list[str]:
+    previous = f" (current {release.previous_version})" if release.previous_version else ""
+    return [
+        f"{runbook.title} [{runbook.name}]",
+        f"Release {release.version}{previous}, tag {release.tag}",
+    ]
+
+
+def step_label(step: Step, total: int) -> str:
+    return f"[{step.number}/{total}] {step.title}"
+
+
+def plan_lines(steps: Sequence[PlannedStep], total: int, done: Sequence[str] = ()) -> list[str]:
+    """The plan overview: one line per step, marking what will not run."""
+    lines = [f"Plan ({len(steps)} of {total} steps):"]
+    width = max((len(planned.id) for planned in steps), default=0)
+    for planned in steps:
+        step = planned.step
+        flags = [flag for flag, on in (("confirm", step.confirm), ("done", step.id in done)) if on]
+        suffix = f"  [{', '.join(flags)}]" if flags else ""
+        lines.append(f"  {step.number:>3}. {step.id:<{width}}  {step.kind:<7}  {step.title}{suffix}")
+    return lines
+
+
+def edit_lines(edits: Sequence[FileEdit]) -> list[str]:
+    lines = []
+    for edit in edits:
+        for target, site, new_line in edit.changes:
+            if site.text == new_line:
+                lines.append(f"  {edit.path}:{site.line}: {target.key} already {new_line.strip()}")
+            else:
+                lines.append(f"  {edit.path}:{site.line}: {target.key}")
+                lines.append(f"    - {site.text.strip()}")
+                lines.append(f"    + {new_line.strip()}")
+    return lines
+
+
+def matching_troubleshoot(runbook: Runbook, output: str) -> list[Troubleshoot]:
+    """The entries whose ``:match:`` finds something in the failed step's output."""
+    matched = []
+    for entry in runbook.troubleshoot:
+        try:
+            if entry.match and re.search(entry.match, output, re.MULTILINE):
+                matched.append(entry)
+        except re.error:  # the build validates the regex; a hand-edited JSON may not
+            continue
+    return matched
+
+
+def failure_lines(
+    runbook: Runbook,
+    step: Step,
+    total: int,
+    reason: str,
+    output: str,
+    resume: str,
+) -> list[str]:
+    lines = [
+        f"FAILED {step_label(step, total)}: {reason}",
+        f"  step:   {step.id}",
+        f"  source: {step.source}",
+    ]
+    if step.url:
+        lines.append(f"  docs:   {step.url}")
+    for entry in matching_troubleshoot(runbook, output):
+        lines.append(f"  troubleshooting: {entry.title} ({entry.source})")
+        if entry.url:
+            lines.append(f"    docs: {entry.url}")
+        lines.extend(f"    {text}" for text in entry.text.strip().splitlines())
+    lines.append(f"  resume: {resume}")
+    return lines

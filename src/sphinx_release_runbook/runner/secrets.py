@@ -1,0 +1,92 @@
+"""Secret masking: values of secret-looking environment variables never reach screen or log.
+
+Output is streamed, so a secret can arrive split across two reads.  The
+:class:`StreamMasker` therefore holds back the tail of a partial line that could
+still grow into a secret, and masks once the rest has arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+#: Upper-cased fragments that make an environment variable's value a secret.
+SECRET_NAME_PARTS = ("TOKEN", "SECRET", "PASSWORD", "KEY")
+MASK = "***"
+# Masking a one- or two-character value would garble every line that contains
+# that letter and protect nothing: such a value is no secret worth the name.
+MIN_SECRET_LENGTH = 3
+
+
+def is_secret_name(name: str) -> bool:
+    upper = name.upper()
+    return any(part in upper for part in SECRET_NAME_PARTS)
+
+
+def secret_values(environ: Mapping[str, str], extra_names: Iterable[str] = ()) -> set[str]:
+    """The values to mask: secret-looking names, plus the names given with ``--secret``."""
+    names = {name for name in environ if is_secret_name(name)} | set(extra_names)
+    return {
+        environ[name]
+        for name in names
+        if name in environ and len(environ[name]) >= MIN_SECRET_LENGTH
+    }
+
+
+class Masker:
+    """Replaces every known secret value in a text with ``***``."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        merged = set(self._secrets) | {s for s in secrets if len(s) >= MIN_SECRET_LENGTH}
+        # Longest first: a secret that contains another must be masked whole.
+        self._secrets = sorted(merged, key=len, reverse=True)
+
+    @property
+    def longest(self) -> int:
+        return len(self._secrets[0]) if self._secrets else 0
+
+    def mask(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
+    def unsafe_tail(self, text: str) -> int:
+        """Length of the longest suffix of *text* that is a proper prefix of a secret."""
+        longest = 0
+        for secret in self._secrets:
+            for size in range(min(len(secret) - 1, len(text)), longest, -1):
+                if text.endswith(secret[:size]):
+                    longest = size
+                    break
+        return longest
+
+
+class StreamMasker:
+    """Masks a stream fed in arbitrary chunks; whole lines pass at once."""
+
+    def __init__(self, masker: Masker) -> None:
+        self._masker = masker
+        self._pending = ""
+
+    def feed(self, chunk: str) -> str:
+        """The masked text that is safe to show now."""
+        text = self._pending + chunk
+        cut = text.rfind("\n") + 1
+        ready, self._pending = text[:cut], text[cut:]
+        return self._masker.mask(ready)
+
+    def idle(self) -> str:
+        """Called when the stream paused: show the partial line except a possible secret start."""
+        # Mask first, so a complete secret is never split by the held-back tail.
+        masked = self._masker.mask(self._pending)
+        hold = self._masker.unsafe_tail(masked)
+        shown, self._pending = masked[: len(masked) - hold], masked[len(masked) - hold :]
+        return shown
+
+    def flush(self) -> str:
+        text, self._pending = self._masker.mask(self._pending), ""
+        return text

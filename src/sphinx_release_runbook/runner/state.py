@@ -1,0 +1,170 @@
+"""Run state in ``.runbook/state.json`` and the lock ``.runbook/lock``.
+
+The state says which steps of which release are done, and how far the current
+step got (commands completed), so ``--resume`` neither repeats a finished
+command (a second ``git commit`` would fail) nor skips an unfinished one.  It is
+rewritten atomically after every command: a killed run leaves the previous
+state or the next, never half of one.
+
+The lock is an ``flock`` on ``.runbook/lock``: the kernel releases it when the
+holder dies, so a crashed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fcntl
+import json
+import os
+import socket
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+RUNBOOK_DIR = Path(".runbook")
+STATE_FILE = "state.json"
+LOCK_FILE = "lock"
+STATE_SCHEMA = 1
+
+Status = Literal["running", "failed", "interrupted", "stopped", "done"]
+
+
+class StateError(RuntimeError):
+    """The state file cannot be used for --resume; the message says why."""
+
+
+class LockedError(RuntimeError):
+    """Another run holds the lock."""
+
+
+def ensure_runbook_dir(root: Path) -> Path:
+    """Create ``.runbook/`` with a ``.gitignore`` of ``*``, so git never sees the run's files."""
+    directory = root / RUNBOOK_DIR
+    directory.mkdir(exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Written by sphinx-release-runbook: state, lock and logs of runs.\n*\n")
+    return directory
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunState:
+    """What ``--resume`` needs to continue a run exactly where it stopped."""
+
+    runbook: str
+    version: str
+    previous_version: str
+    tag: str
+    selected: list[str]
+    completed: list[str] = field(default_factory=list)
+    current: str | None = None
+    commands_done: int = 0
+    status: Status = "running"
+    reason: str = ""
+    started: str = field(default_factory=_now)
+    updated: str = field(default_factory=_now)
+    transcripts: list[str] = field(default_factory=list)
+
+    def remaining(self) -> list[str]:
+        return [step for step in self.selected if step not in self.completed]
+
+    def begin_step(self, step_id: str) -> None:
+        if self.current != step_id:
+            self.current = step_id
+            self.commands_done = 0
+
+    def finish_step(self, step_id: str) -> None:
+        if step_id not in self.completed:
+            self.completed.append(step_id)
+        self.current = None
+        self.commands_done = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": STATE_SCHEMA, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunState:
+        if data.get("schema") != STATE_SCHEMA:
+            raise StateError(f"unknown state schema {data.get('schema')!r}")
+        fields = {k: v for k, v in data.items() if k != "schema"}
+        try:
+            state = cls(**fields)
+        except TypeError as exc:
+            raise StateError(f"malformed state: {exc}") from exc
+        if not isinstance(state.selected, list) or not isinstance(state.completed, list):
+            raise StateError("malformed state: selected/completed are not lists")
+        return state
+
+
+class StateStore:
+    """Reads and atomically writes ``.runbook/state.json``."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / RUNBOOK_DIR / STATE_FILE
+
+    def load(self) -> RunState | None:
+        if not self.path.is_file():
+            return None
+        try:
+            return RunState.from_dict(json.loads(self.path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise StateError(f"{self.path}: not valid JSON: {exc}") from exc
+
+    def save(self, state: RunState) -> None:
+        state.updated = _now()
+        text = json.dumps(state.to_dict(), indent=2) + "\n"
+        handle, temporary = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            # No fsync: rename is atomic against a killed process, which is the case
+            # that matters; an fsync per command would double the runner's overhead.
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+class RunLock:
+    """An exclusive, non-blocking lock on ``.runbook/lock`` for one run."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / RUNBOOK_DIR / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
+            os.close(fd)
+            raise LockedError(
+                f"another run holds the lock {self.path}"
+                + (f" ({holder})" if holder else "")
+                + "; wait for it to finish"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {_now()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            # Emptied, not deleted: deleting would let a third run lock a new inode
+            # while a second still waits on the old one.
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,178 @@
+"""Release values, validated before any step runs.
+
+The version a user types is the only free input.  It must parse under the
+runbook's scheme (whose grammar admits no shell metacharacter), be greater
+than the current version read from the bump targets, and have no tag yet,
+locally or on ``origin``.  The current version, read from files, passes the
+same parser: it reaches the shell too, as ``{{ previous_version }}``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import bump
+from ..model import Runbook
+from ..templating import PlaceholderError
+from ..variables import BUMP_PARTS, VersionError, next_version, parse_version, release_values
+
+# What a tag may contain once rendered: git's ref grammar, narrowed to what a
+# shell never interprets.
+_SAFE_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+-]*")
+# ls-remote talks to the network; a hung remote must not hang validation.
+_REMOTE_TIMEOUT = 20.0
+
+
+class ValidationError(ValueError):
+    """A release value is not acceptable; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class CurrentVersion:
+    """The version the repository holds now, and where each bump target says so."""
+
+    version: str | None
+    sources: tuple[tuple[str, str, str], ...]  # (path, key, value)
+
+    def describe(self) -> str:
+        return ", ".join(f"{path} {key} = {value}" for path, key, value in self.sources)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The validated values of one release; safe to render into shell commands."""
+
+    version: str
+    previous_version: str
+    tag: str
+    values: dict[str, str]
+
+
+def current_version(runbook: Runbook, root: Path, *, allow_disagreement: bool = False) -> (
+    CurrentVersion
+):
+    """Read every bump target; they must agree unless *allow_disagreement* (then the highest)."""
+    sources: list[tuple[str, str, str]] = []
+    for target in runbook.bump_targets:
+        try:
+            site = bump.locate(bump.read_text(root, target), target)
+        except bump.BumpError as exc:
+            raise ValidationError(f"cannot read the current version: {exc}") from exc
+        sources.append((target.path, target.key, site.value))
+    if not sources:
+        return CurrentVersion(None, ())
+    values = {value for _, _, value in sources}
+    found = CurrentVersion(None, tuple(sources))
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(parse_version(value, runbook.version_scheme))
+        except VersionError as exc:
+            raise ValidationError(
+                f"the current version is not valid ({found.describe()}): {exc}"
+            ) from exc
+    if len(values) > 1 and not allow_disagreement:
+        raise ValidationError(
+            f"the version sources disagree: {found.describe()}; make them agree first "
+            "(`python -m runbook bump --version X.Y.Z` sets them all)"
+        )
+    return CurrentVersion(max(parsed).text, tuple(sources))
+
+
+def _git(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=False,
+        timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+    )
+
+
+def tag_exists(root: Path, tag: str) -> str | None:
+    """Where *tag* already exists ("locally", "on origin"), or None."""
+    local = _git(root, "tag", "--list", tag)
+    if local.returncode == 0 and local.stdout.strip():
+        return "locally"
+    remotes = _git(root, "remote")
+    if remotes.returncode == 0 and "origin" in remotes.stdout.split():
+        try:
+            remote = _git(
+                root, "ls-remote", "--tags", "origin", f"refs/tags/{tag}",
+                timeout=_REMOTE_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            return None  # unreachable remote: the push of the tag will say so
+        if remote.returncode == 0 and remote.stdout.strip():
+            return "on origin"
+    return None
+
+
+def resolve_version(requested: str, current: str | None, scheme: str) -> str:
+    """``major``/``minor``/``patch`` to a version; anything else is taken as the version."""
+    if requested in BUMP_PARTS:
+        if current is None:
+            raise ValidationError(
+                f"--version {requested} needs the current version, but the runbook has no "
+                "bump targets; give the version itself"
+            )
+        return next_version(current, requested, scheme)  # type: ignore[arg-type]
+    return requested
+
+
+def release_for(
+    runbook: Runbook, version: str, previous_version: str
+) -> Release:
+    """The values of a release; both versions must parse and the tag must be plain."""
+    for label, value in (("--version", version), ("the current version", previous_version)):
+        if label == "the current version" and not value:
+            continue
+        try:
+            parse_version(value, runbook.version_scheme)
+        except VersionError as exc:
+            raise ValidationError(f"{label}: {exc}") from exc
+    try:
+        values = release_values(
+            version,
+            tag_template=runbook.tag,
+            package=runbook.package,
+            previous_version=previous_version,
+            scheme=runbook.version_scheme,
+        )
+    except (VersionError, PlaceholderError) as exc:
+        raise ValidationError(str(exc)) from exc
+    if not _SAFE_TAG.fullmatch(values["tag"]) or ".." in values["tag"]:
+        raise ValidationError(
+            f"the tag {values['tag']!r} (from the runbook's :tag: {runbook.tag!r}) is not a "
+            "plain git tag name"
+        )
+    return Release(version, previous_version, values["tag"], values)
+
+
+def validate_release(
+    runbook: Runbook, root: Path, requested: str, *, check_tag: bool = True
+) -> Release:
+    """Every check of a new release of *requested*; raises :class:`ValidationError`."""
+    current = current_version(runbook, root)
+    scheme = runbook.version_scheme
+    try:
+        version = resolve_version(requested, current.version, scheme)
+        parsed = parse_version(version, scheme)
+    except VersionError as exc:
+        raise ValidationError(f"--version {requested!r}: {exc}") from exc
+    if current.version is not None and not parsed > parse_version(current.version, scheme):
+        raise ValidationError(
+            f"--version {version} is not greater than the current version {current.version} "
+            f"({current.describe()})"
+        )
+    release = release_for(runbook, version, current.version or "")
+    if check_tag:
+        where = tag_exists(root, release.tag)
+        if where:
+            raise ValidationError(
+                f"the tag {release.tag} already exists {where}: version {version} was released "
+                "already; pick the next version"
+            )
+    return release

@@ -16,7 +16,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from .findings import Finding
 from .model import Source, Step, Troubleshoot, VersionScheme
-from .nodes import release_runbook, release_step, release_troubleshoot
+from .nodes import release_runbook, release_step, release_step_title, release_troubleshoot
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,6 +34,10 @@ class RunbookDeclaration:
     package: str
     source: Source
     anchor: str
+
+    @property
+    def name_or_id(self) -> str:
+        return self.name
 
 
 Entry = RunbookDeclaration | Step | Troubleshoot
@@ -93,10 +97,32 @@ class RunbookCollector(EnvironmentCollector):
         env = app.env
         record = store_of(env).record(env.docname)
         # The directives carry their parsed entry on the node; document order is tree order.
-        record.entries = [
-            node["entry"]
-            for node in doctree.findall(
-                lambda n: isinstance(n, release_runbook | release_step | release_troubleshoot)
-            )
-            if node.get("entry") is not None
-        ]
+        entries: list[Entry] = []
+        for node in doctree.findall(_entry_node):
+            entry = node.attributes.pop("entry", None)
+            if entry is None:
+                continue
+            if not entry.title:
+                entry.title = _section_title(node) or entry.name_or_id
+                for title in node.findall(release_step_title):
+                    title["title"] = entry.title
+                for rubric in node.findall(nodes.rubric):
+                    if "runbook-title" in rubric["classes"]:
+                        rubric.children = [nodes.Text(entry.title)]
+            entries.append(entry)
+        record.entries = entries
+
+
+def _entry_node(node: nodes.Node) -> bool:
+    return isinstance(node, release_runbook | release_step | release_troubleshoot)
+
+
+def _section_title(node: nodes.Node) -> str | None:
+    """The title of the section a directive stands in: a step reads like the original guide."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.section):
+        parent = parent.parent
+    if parent is None:
+        return None
+    title = next((child for child in parent.children if isinstance(child, nodes.title)), None)
+    return title.astext() if title is not None else None

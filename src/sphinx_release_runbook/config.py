@@ -61,7 +61,9 @@ def validate(app: Sphinx, config: Config) -> None:
         )
         config.runbook_drift = "error"
     clis: dict[str, Any] = config.runbook_clis
-    bad = [name for name, target in clis.items() if not isinstance(target, str) or ":" not in target]
+    bad = [
+        name for name, target in clis.items() if not isinstance(target, str) or ":" not in target
+    ]
     if bad:
         logger.warning(
             "runbook_clis values must be 'module:object' strings; ignoring %s",

@@ -34,9 +34,12 @@ def make_finding(
 
 def emit(finding: Finding) -> None:
     """Log *finding* as a located warning (``path:line: WARNING: ... [runbook.x]``)."""
+    location: tuple[str, int] | str = (
+        (finding.docname, finding.line) if finding.docname else f"{finding.path}:{finding.line}"
+    )
     logger.warning(
         finding.text(),
-        location=(finding.docname, finding.line) if finding.docname else f"{finding.path}:{finding.line}",
+        location=location,
         type="runbook",
         subtype=finding.subtype,
     )

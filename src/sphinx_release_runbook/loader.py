@@ -98,7 +98,9 @@ def find_docs(root: Path) -> DocsLocation:
                 "is not a directory"
             )
         if not (confdir / "conf.py").is_file():
-            raise LoadError(f"{confdir / 'conf.py'}: not found (from [tool.sphinx-release-runbook])")
+            raise LoadError(
+                f"{confdir / 'conf.py'}: not found (from [tool.sphinx-release-runbook])"
+            )
         return DocsLocation(srcdir, confdir)
     if (root / "conf.py").is_file() and (root / "docs").is_dir():
         return DocsLocation((root / "docs").resolve(), root.resolve())
@@ -106,7 +108,7 @@ def find_docs(root: Path) -> DocsLocation:
         return DocsLocation((root / "docs").resolve(), (root / "docs").resolve())
     raise LoadError(
         f"no docs found under {root}: expected conf.py at the root with a docs/ folder, or "
-        "docs/conf.py; or set docs = \"...\" in [tool.sphinx-release-runbook] of pyproject.toml; "
+        'docs/conf.py; or set docs = "..." in [tool.sphinx-release-runbook] of pyproject.toml; '
         "or pass --runbook runbook.json"
     )
 

@@ -140,6 +140,10 @@ class Step:
         )
 
     @property
+    def name_or_id(self) -> str:
+        return self.id
+
+    @property
     def runs_commands(self) -> bool:
         return self.kind in ("command", "check", "wait")
 
@@ -168,6 +172,10 @@ class Troubleshoot:
             "anchor": self.anchor,
             "url": self.url,
         }
+
+    @property
+    def name_or_id(self) -> str:
+        return self.id
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Troubleshoot:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .collector import RunbookDeclaration, store_of
 from .findings import Finding
@@ -17,6 +17,12 @@ from .model import Runbook, Step, Troubleshoot
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
+
+
+class Problem(Protocol):
+    def __call__(
+        self, entry: Step | Troubleshoot | RunbookDeclaration, subtype: str, text: str
+    ) -> None: ...
 
 
 @dataclass
@@ -70,8 +76,11 @@ def resolve(env: BuildEnvironment) -> Resolved:
     def problem(entry: Step | Troubleshoot | RunbookDeclaration, subtype: str, text: str) -> None:
         result.findings.append(
             Finding(
-                entry.source.path, entry.source.line, subtype,  # type: ignore[arg-type]
-                text, docname=entry.source.docname,
+                entry.source.path,
+                entry.source.line,
+                subtype,  # type: ignore[arg-type]
+                text,
+                docname=entry.source.docname,
             )
         )
 
@@ -83,7 +92,9 @@ def resolve(env: BuildEnvironment) -> Resolved:
             if isinstance(entry, RunbookDeclaration):
                 if entry.name in declared:
                     first = declared[entry.name].source
-                    problem(entry, "duplicate", f"runbook {entry.name!r} is already declared at {first}")
+                    problem(
+                        entry, "duplicate", f"runbook {entry.name!r} is already declared at {first}"
+                    )
                     continue
                 current = Runbook(
                     name=entry.name,
@@ -100,7 +111,11 @@ def resolve(env: BuildEnvironment) -> Resolved:
             elif isinstance(entry, Step):
                 if entry.id in seen_steps:
                     first = seen_steps[entry.id].source
-                    problem(entry, "duplicate", f"duplicate step ID {entry.id!r}: already used at {first}")
+                    problem(
+                        entry,
+                        "duplicate",
+                        f"duplicate step ID {entry.id!r}: already used at {first}",
+                    )
                     continue
                 owner = _owner(entry, declared, current, problem)
                 if owner is None:
@@ -118,7 +133,8 @@ def resolve(env: BuildEnvironment) -> Resolved:
                 if entry.id in seen_entries:
                     first = seen_entries[entry.id].source
                     problem(
-                        entry, "duplicate",
+                        entry,
+                        "duplicate",
                         f"duplicate troubleshooting ID {entry.id!r}: already used at {first}",
                     )
                     continue
@@ -134,7 +150,8 @@ def resolve(env: BuildEnvironment) -> Resolved:
             owner = _nearest_runbook(entry, result.runbooks)
         if owner is None:
             problem(
-                entry, "structure",
+                entry,
+                "structure",
                 f"troubleshooting entry {entry.id!r} belongs to no runbook: declare one with "
                 "`.. release-runbook:: NAME`",
             )
@@ -148,19 +165,23 @@ def resolve(env: BuildEnvironment) -> Resolved:
     return result
 
 
-def _owner(step: Step, declared: dict[str, Runbook], current: Runbook | None, problem) -> Runbook | None:  # type: ignore[no-untyped-def]
+def _owner(
+    step: Step, declared: dict[str, Runbook], current: Runbook | None, problem: Problem
+) -> Runbook | None:
     if step.runbook:
         owner = declared.get(step.runbook)
         if owner is None:
             problem(
-                step, "structure",
+                step,
+                "structure",
                 f"unknown runbook {step.runbook!r} in :runbook: of step {step.id!r} "
                 "(it must be declared above the step, in toctree order)",
             )
         return owner
     if current is None:
         problem(
-            step, "structure",
+            step,
+            "structure",
             f"release-step {step.id!r} is outside any runbook: put `.. release-runbook:: NAME` "
             "above it (in toctree order) or give :runbook: NAME",
         )

@@ -93,7 +93,7 @@ def check_placeholders(template: str, allowed: Iterable[str] = PLACEHOLDERS) -> 
     """Raise :class:`PlaceholderError` naming the first unknown placeholder."""
     unknown = sorted(placeholder_names(template) - set(allowed))
     if unknown:
-        known = ", ".join("{{ %s }}" % name for name in PLACEHOLDERS)
+        known = ", ".join("{{ " + name + " }}" for name in PLACEHOLDERS)
         raise PlaceholderError(f"unknown placeholder {{{{ {unknown[0]} }}}}; known: {known}")
 
 

@@ -97,7 +97,10 @@ class RunbookDirective(SphinxDirective):
     # --- reporting -----------------------------------------------------------------
 
     def report(
-        self, message: str, subtype: Subtype = "directive", line: int | None = None,
+        self,
+        message: str,
+        subtype: Subtype = "directive",
+        line: int | None = None,
         diff: str = "",
     ) -> None:
         """Record a finding for this document and print it as a located warning."""
@@ -114,7 +117,14 @@ class RunbookDirective(SphinxDirective):
 
     def content_line(self, offset: int) -> int:
         """The source line of content line *offset* (0-based)."""
+        if self.is_myst:
+            # MyST gives content_offset relative to the fence line, not to the document.
+            return self.lineno + self.content_offset + offset + 1
         return self.content_offset + offset + 1
+
+    @property
+    def is_myst(self) -> bool:
+        return type(self.state).__module__.startswith("myst_parser")
 
     # --- arguments and options -----------------------------------------------------
 
@@ -133,14 +143,16 @@ class RunbookDirective(SphinxDirective):
         return value
 
     def options_checked(self) -> Options:
-        values: dict[str, Any] = {}
         for name, raw in self.options.items():
             if isinstance(raw, _Unknown) or name not in self.known_options:
-                known = ", ".join(f":{option}:" for option in self.known_options)
+                known = ", ".join(f":{option}:" for option in self.known_options) or "none"
                 raise DirectiveError(
                     f"unknown option :{name}: for {self.directive_name}; known options: {known}"
                 )
-            values[name] = self._convert(name, self.known_options[name], raw)
+        values = {
+            name: self._convert(name, self.known_options[name], raw)
+            for name, raw in self.options.items()
+        }
         return Options(values)
 
     def _convert(self, name: str, kind: OptionKind, raw: str | None) -> Any:
@@ -151,9 +163,7 @@ class RunbookDirective(SphinxDirective):
             return True
         if kind == "int":
             if not re.fullmatch(r"\d+", value):
-                raise DirectiveError(
-                    f"option :{name}: must be a whole number >= 0, not {value!r}"
-                )
+                raise DirectiveError(f"option :{name}: must be a whole number >= 0, not {value!r}")
             return int(value)
         if kind == "number":
             try:
@@ -189,18 +199,6 @@ class RunbookDirective(SphinxDirective):
         return value
 
     # --- context -------------------------------------------------------------------
-
-    def section_title(self) -> str | None:
-        """The title of the section this directive stands in, if any."""
-        node: nodes.Node | None = self.state.parent
-        while node is not None and not isinstance(node, nodes.section):
-            node = node.parent
-        if node is None:
-            return None
-        for child in node.children:
-            if isinstance(child, nodes.title):
-                return child.astext()
-        return None
 
     @property
     def repo_root(self) -> Path:

@@ -22,9 +22,7 @@ def project_name(pyproject: Path) -> str | None:
         data = tomlkit.parse(pyproject.read_text(encoding="utf-8")).unwrap()
     except (OSError, tomlkit.exceptions.ParseError):
         return None
-    name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
-        "name"
-    )
+    name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get("name")
     return str(name) if name else None
 
 
@@ -56,7 +54,7 @@ class ReleaseRunbookDirective(RunbookDirective):
         package = options.text("package") or self._default_package()
         declaration = RunbookDeclaration(
             name=name,
-            title=options.text("title") or self.section_title() or name,
+            title=options.text("title") or "",
             version_scheme=scheme,  # type: ignore[arg-type]
             tag=tag,
             package=package,

@@ -48,12 +48,13 @@ class ReleaseStepDirective(RunbookDirective):
         step_id = self.identifier("a step ID", "commit-and-push")
         options = self.options_checked()
         kind = self.choice(
-            "kind", options.text("kind", "bump" if "bump" in options.values else "command") or "",
+            "kind",
+            options.text("kind", "bump" if "bump" in options.values else "command") or "",
             STEP_KINDS,
         )
         step = Step(
             id=step_id,
-            title=options.text("title") or self.section_title() or step_id,
+            title=options.text("title") or "",
             kind=kind,  # type: ignore[arg-type]
             runbook=options.text("runbook") or "",
             source=self.source(),
@@ -74,9 +75,7 @@ class ReleaseStepDirective(RunbookDirective):
         lines = list(self.content)
         if step.kind == "manual":
             if not "".join(lines).strip():
-                raise DirectiveError(
-                    f"manual step {step_id!r} needs instructions as its content"
-                )
+                raise DirectiveError(f"manual step {step_id!r} needs instructions as its content")
             step.instructions = "\n".join(lines).strip()
             self._check_template(step.instructions, self.content_offset + 1)
         elif step.kind == "bump":
@@ -93,7 +92,11 @@ class ReleaseStepDirective(RunbookDirective):
         self.set_source_info(node)
         node["entry"] = step
         node += release_step_title(
-            "", step.title, title=step.title, kind=step.kind, anchor=step.anchor,
+            "",
+            step.title,
+            title=step.title,
+            kind=step.kind,
+            anchor=step.anchor,
             step_id=step_id,
         )
         node.extend(self._body(step))
@@ -150,9 +153,7 @@ class ReleaseStepDirective(RunbookDirective):
             command_only = ("expect", "expect-empty", "timeout", "retry", "skip-if", "cwd", "env")
             given = [name for name in command_only if name in options.values]
             if given:
-                raise DirectiveError(
-                    f"option :{given[0]}: does not apply to a {step.kind} step"
-                )
+                raise DirectiveError(f"option :{given[0]}: does not apply to a {step.kind} step")
 
     # --- content ---------------------------------------------------------------------
 

@@ -26,15 +26,14 @@ class ReleaseTroubleshootDirective(RunbookDirective):
         match = options.text("match")
         if not match:
             raise DirectiveError(
-                "release-troubleshoot needs :match: REGEX (the output that identifies this "
-                "failure)"
+                "release-troubleshoot needs :match: REGEX (the output that identifies this failure)"
             )
         text = "\n".join(self.content).strip()
         if not text:
             raise DirectiveError(f"troubleshooting entry {entry_id!r} needs its fix as content")
         entry = Troubleshoot(
             id=entry_id,
-            title=options.text("title") or self.section_title() or entry_id,
+            title=options.text("title") or "",
             match=match,
             text=text,
             runbook=options.text("runbook") or "",

@@ -42,9 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(nodes.release_runbook)
     app.add_node(nodes.release_troubleshoot)
     app.add_node(nodes.release_step, html=(nodes.visit_step_html, nodes.depart_step_html))
-    app.add_node(
-        nodes.release_step_title, html=(nodes.visit_step_title_html, nodes.depart_nothing)
-    )
+    app.add_node(nodes.release_step_title, html=(nodes.visit_step_title_html, nodes.depart_nothing))
     app.add_node(nodes.release_commands, html=(nodes.visit_commands_html, nodes.depart_nothing))
     app.add_node(
         nodes.release_version_box, html=(nodes.visit_version_box_html, nodes.depart_nothing)

@@ -31,9 +31,7 @@ def all_findings(env: BuildEnvironment) -> list[Finding]:
 
 
 def is_suppressed(app: Sphinx, finding: Finding) -> bool:
-    return logging.is_suppressed_warning(
-        "runbook", finding.subtype, app.config.suppress_warnings
-    )
+    return logging.is_suppressed_warning("runbook", finding.subtype, app.config.suppress_warnings)
 
 
 def is_failing(app: Sphinx, finding: Finding) -> bool:
@@ -75,7 +73,5 @@ class BuildGate:
             return
         counts = Counter(f.warning_type for f in failing)
         summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
-        logger.info(
-            red(f"runbook: the build failed with {len(failing)} problem(s): {summary}")
-        )
+        logger.info(red(f"runbook: the build failed with {len(failing)} problem(s): {summary}"))
         app.statuscode = 1

@@ -80,9 +80,7 @@ def visit_commands_html(self: HTML5Translator, node: release_commands) -> None:
     language = node.get("language", "bash")
     highlighted = ""
     if marked:
-        highlighted = self.highlighter.highlight_block(
-            marked, language, location=node, force=True
-        )
+        highlighted = self.highlighter.highlight_block(marked, language, location=node, force=True)
         # A lexer that split a sentinel would leave a fragment behind: fall back to plain text.
         if len(_SENTINEL_RE.findall(highlighted)) != len(_SENTINEL_RE.findall(marked)):
             escaped = html.escape(marked)
@@ -138,7 +136,7 @@ def visit_version_box_html(self: HTML5Translator, node: release_version_box) -> 
     )
     self.body.append(
         f'<form class="runbook-version-box" {data} onsubmit="return false">'
-        '<label>Release version '
+        "<label>Release version "
         '<input type="text" class="runbook-version-input" placeholder="X.Y.Z" '
         'autocomplete="off" spellcheck="false" size="12"></label>'
         '<span class="runbook-version-status" aria-live="polite"></span>'

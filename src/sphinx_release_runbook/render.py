@@ -130,6 +130,10 @@ def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:
 
 def _runbook_node(node: nodes.Node) -> bool:
     return isinstance(
-        node, release_step_title | release_commands | release_overview | release_quickref
-        | release_version_box
+        node,
+        release_step_title
+        | release_commands
+        | release_overview
+        | release_quickref
+        | release_version_box,
     )

@@ -164,9 +164,7 @@ def _python_site(text: str, target: BumpTarget) -> VersionSite:
     return VersionSite(number, text.splitlines()[number - 1], start, end, value)
 
 
-def _python_apply(
-    text: str, target: BumpTarget, version: str, info: tuple[int | str, ...]
-) -> str:
+def _python_apply(text: str, target: BumpTarget, version: str, info: tuple[int | str, ...]) -> str:
     node = _python_node(text, target)
     _literal_version(node, target)
     number, start, end = _char_span(text, node)

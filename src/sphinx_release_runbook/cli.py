@@ -80,6 +80,140 @@ def list_steps(runbook_file: Path | None, name: str | None) -> None:
         click.echo(f"{step.number:>3}. {step.id:<{width}}  {step.kind:<7}  {step.title}")
 
 
+@cli.command("run", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--version",
+    "version",
+    metavar="VERSION",
+    help="The version to release (X.Y.Z), or major, minor, patch to increase the current one.",
+)
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Answer yes at every question.")
+@click.option("--dry-run", is_flag=True, help="Print every command with values; change nothing.")
+@click.option("--from", "start", metavar="STEP", help="Start at this step id.")
+@click.option("--only", multiple=True, metavar="STEP", help="Run only this step (repeatable).")
+@click.option("--resume", is_flag=True, help="Continue the last run where it stopped.")
+@click.option("--force", is_flag=True, help="Run even when the guide has drifted.")
+@click.option(
+    "--secret",
+    "secrets",
+    multiple=True,
+    metavar="NAME",
+    help="Mask the value of environment variable NAME too (repeatable).",
+)
+@runbook_option
+@name_option
+def run_command(
+    version: str | None,
+    assume_yes: bool,
+    dry_run: bool,
+    start: str | None,
+    only: tuple[str, ...],
+    resume: bool,
+    force: bool,
+    secrets: tuple[str, ...],
+    runbook_file: Path | None,
+    name: str | None,
+) -> None:
+    """Run the release steps of the guide for --version.
+
+    Every value is validated and every command rendered before the first step
+    runs; state, lock and transcripts live in .runbook/ at the repository root.
+    Values of environment variables named like *TOKEN*, *SECRET*, *PASSWORD*,
+    *KEY* are shown as ***.
+    """
+    # Imported here: `--help` and `list` should not pay for the runner.
+    from .runner import Invocation, RunError, RunOptions, Session, drift_gate
+    from .runner.secrets import Masker
+    from .runner.transcript import Console
+
+    if start and only:
+        fail("--from and --only do not combine; use one", ExitCode.USAGE)
+    if resume and (start or only):
+        fail("--resume continues the last run's own steps; drop --from/--only", ExitCode.USAGE)
+    if version is None and not resume:
+        fail(
+            "--version is required (a version such as 1.2.3, or major, minor, patch)",
+            ExitCode.USAGE,
+        )
+    loaded = load(runbook_file)
+    runbook = pick(loaded, name)
+    console = Console(Masker())
+    invocation = Invocation(
+        runbook_file=str(runbook_file) if runbook_file else None,
+        name=name,
+        secrets=secrets,
+        assume_yes=assume_yes,
+        force=force,
+    )
+    options = RunOptions(
+        version=version,
+        dry_run=dry_run,
+        assume_yes=assume_yes,
+        start=start,
+        only=only,
+        resume=resume,
+        force=force,
+        secrets=secrets,
+        invocation=invocation,
+    )
+    root = find_repo_root(Path.cwd())
+    try:
+        drift_gate(loaded.findings, force, console)
+        code = Session(runbook, root, options, console).run()
+    except RunError as exc:
+        fail(str(exc), exc.code)
+        raise  # unreachable: fail() exits
+    sys.exit(int(code))
+
+
+@cli.command("bump", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    metavar="VERSION",
+    help="The new version (X.Y.Z), or major, minor, patch.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the edits; write nothing.")
+@runbook_option
+@name_option
+def bump_command(version: str, dry_run: bool, runbook_file: Path | None, name: str | None) -> None:
+    """Set every version source of the runbook (its :bump: targets) to --version.
+
+    Only the version values change; every other byte of each file stays as it
+    was.  All edits are planned before any file is written, and each file is
+    replaced atomically.
+    """
+    from .bump import BumpError, plan_edits, write_edits
+    from .runner.report import edit_lines
+    from .runner.validate import ValidationError, validate_release
+    from .variables import version_info
+
+    runbook = pick(load(runbook_file), name)
+    if not runbook.bump_targets:
+        fail(f"runbook {runbook.name!r} has no :bump: targets", ExitCode.USAGE)
+    root = find_repo_root(Path.cwd())
+    try:
+        release = validate_release(runbook, root, version, check_tag=False)
+        edits = plan_edits(
+            root,
+            runbook.bump_targets,
+            release.version,
+            version_info(release.version, runbook.version_scheme),
+        )
+    except (ValidationError, BumpError) as exc:
+        fail(str(exc), ExitCode.USAGE)
+        raise
+    click.echo(f"{release.previous_version} -> {release.version}")
+    for line in edit_lines(edits):
+        click.echo(line)
+    if dry_run:
+        click.echo("Dry run: no file written.")
+        return
+    written = write_edits(root, edits)
+    click.echo(f"Wrote {', '.join(written) if written else 'nothing (already at that version)'}.")
+
+
 # Further commands register here (run, bump, check, export).
 
 

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     LOCKED = 5  #: another run holds the lock on this repository
     NEEDS_CONFIRMATION = 6  #: a step needs a confirmation and there is no terminal (use --yes)
     DECLINED = 7  #: the user answered no at a confirmation
+    MISSING_TOOLS = 8  #: a tool named by a step's :requires: is not on PATH; nothing ran
     INTERRUPTED = 130  #: Ctrl-C (SIGINT) or SIGTERM; the state was saved, --resume continues
 
 
@@ -36,5 +37,6 @@ _MEANINGS: dict[ExitCode, str] = {
     ExitCode.LOCKED: "another run holds .runbook/lock",
     ExitCode.NEEDS_CONFIRMATION: "a step needs confirmation but there is no terminal; use --yes",
     ExitCode.DECLINED: "you declined a confirmation; --resume continues from that step",
+    ExitCode.MISSING_TOOLS: "a tool a step :requires: is not on PATH; nothing ran",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); the state was saved, --resume continues",
 }

@@ -7,6 +7,7 @@ push.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class PlannedStep:
     skip_if: str | None
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: str | None = None
+    expect: str | None = None
 
     @property
     def id(self) -> str:
@@ -69,7 +71,10 @@ def plan_step(step: Step, values: Mapping[str, str]) -> PlannedStep:
     skip_if = _render(step.skip_if, values, step, ":skip-if:") if step.skip_if else None
     env = {name: _render(value, values, step, f":env: {name}") for name, value in step.env.items()}
     cwd = _render(step.cwd, values, step, ":cwd:") if step.cwd else None
-    return PlannedStep(step, commands, skip_if, env, cwd)
+    # In a regex, a value stands for itself: 0.4.0 must not match 0x4y0.
+    escaped = {name: re.escape(value) for name, value in values.items()}
+    expect = _render(step.expect, escaped, step, ":expect:") if step.expect else None
+    return PlannedStep(step, commands, skip_if, env, cwd, expect)
 
 
 def plan(steps: Sequence[Step], values: Mapping[str, str]) -> list[PlannedStep]:

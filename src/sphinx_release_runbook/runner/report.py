@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..bump import FileEdit
 from ..findings import Finding
@@ -26,7 +26,6 @@ class Invocation:
     secrets: tuple[str, ...] = ()
     assume_yes: bool = False
     force: bool = False
-    extra: tuple[str, ...] = field(default=())
 
     def resume_command(self, version: str, *, assume_yes: bool | None = None) -> str:
         words = ["python", "-m", "runbook", "run", "--version", version, "--resume"]
@@ -67,7 +66,8 @@ def plan_lines(steps: Sequence[PlannedStep], total: int, done: Sequence[str] = (
         step = planned.step
         flags = [flag for flag, on in (("confirm", step.confirm), ("done", step.id in done)) if on]
         suffix = f"  [{', '.join(flags)}]" if flags else ""
-        lines.append(f"  {step.number:>3}. {step.id:<{width}}  {step.kind:<7}  {step.title}{suffix}")
+        number = f"{step.number:>3}."
+        lines.append(f"  {number} {step.id:<{width}}  {step.kind:<7}  {step.title}{suffix}")
     return lines
 
 

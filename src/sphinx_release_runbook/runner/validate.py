@@ -52,9 +52,9 @@ class Release:
     values: dict[str, str]
 
 
-def current_version(runbook: Runbook, root: Path, *, allow_disagreement: bool = False) -> (
-    CurrentVersion
-):
+def current_version(
+    runbook: Runbook, root: Path, *, allow_disagreement: bool = False
+) -> CurrentVersion:
     """Read every bump target; they must agree unless *allow_disagreement* (then the highest)."""
     sources: list[tuple[str, str, str]] = []
     for target in runbook.bump_targets:
@@ -86,8 +86,14 @@ def current_version(runbook: Runbook, root: Path, *, allow_disagreement: bool = 
 def _git(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     return subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False,
-        timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -100,7 +106,11 @@ def tag_exists(root: Path, tag: str) -> str | None:
     if remotes.returncode == 0 and "origin" in remotes.stdout.split():
         try:
             remote = _git(
-                root, "ls-remote", "--tags", "origin", f"refs/tags/{tag}",
+                root,
+                "ls-remote",
+                "--tags",
+                "origin",
+                f"refs/tags/{tag}",
                 timeout=_REMOTE_TIMEOUT,
             )
         except subprocess.TimeoutExpired:
@@ -122,9 +132,7 @@ def resolve_version(requested: str, current: str | None, scheme: str) -> str:
     return requested
 
 
-def release_for(
-    runbook: Runbook, version: str, previous_version: str
-) -> Release:
+def release_for(runbook: Runbook, version: str, previous_version: str) -> Release:
     """The values of a release; both versions must parse and the tag must be plain."""
     for label, value in (("--version", version), ("the current version", previous_version)):
         if label == "the current version" and not value:

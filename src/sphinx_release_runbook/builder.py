@@ -11,9 +11,10 @@ from sphinx.util import logging
 
 from . import __version__
 from .bump import write_atomic
+from .export import ExportError, render_script
 from .gate import all_findings
-from .loader import FINDINGS_FILE, INPUTS_FILE
-from .model import Export
+from .loader import FINDINGS_FILE, INPUTS_FILE, SETTINGS_FILE
+from .model import Export, Runbook
 from .resolve import resolve
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,27 @@ class RunbookBuilder(Builder):
         findings = [finding.to_dict() for finding in all_findings(self.env)]
         write_atomic(outdir / FINDINGS_FILE, json.dumps(findings, indent=2) + "\n")
         write_atomic(outdir / INPUTS_FILE, json.dumps(self._inputs(), indent=2) + "\n")
+        settings = {"script_path": self.config.runbook_script_path or None}
+        write_atomic(outdir / SETTINGS_FILE, json.dumps(settings, indent=2) + "\n")
+        for runbook in resolved.runbooks:
+            self._write_script(outdir, runbook)
+
+    def _write_script(self, outdir: Path, runbook: Runbook) -> None:
+        name = f"release-{runbook.name}.sh"
+        try:
+            script = render_script(runbook, name)
+        except ExportError as exc:
+            logger.warning(
+                "no checklist script for runbook %r: %s",
+                runbook.name,
+                exc,
+                type="runbook",
+                subtype="script",
+                location=(runbook.source.docname, runbook.source.line),
+            )
+            return
+        write_atomic(outdir / name, script)
+        (outdir / name).chmod(0o755)
 
     def _inputs(self) -> list[str]:
         """Every repository file a document depends on (absolute), for the CLI's cache key."""

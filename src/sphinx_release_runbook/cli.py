@@ -39,7 +39,7 @@ def load(runbook_file: Path | None, root: Path | None = None) -> Loaded:
 def pick(loaded: Loaded, name: str | None) -> Runbook:
     """The runbook named *name*, or the only one."""
     try:
-        return loaded.export.runbook(name)
+        return loaded.export.runbook(name or loaded.default_name)
     except KeyError as exc:
         fail(exc.args[0], ExitCode.USAGE)
         raise
@@ -214,7 +214,54 @@ def bump_command(version: str, dry_run: bool, runbook_file: Path | None, name: s
     click.echo(f"Wrote {', '.join(written) if written else 'nothing (already at that version)'}.")
 
 
-# Further commands register here (run, bump, check, export).
+@cli.command("export", epilog=EXIT_CODES_HELP)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the checklist script (default: runbook_script_path from conf.py, "
+    "else release-NAME.sh).",
+)
+@click.option(
+    "--json",
+    "json_output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the runbook.json export here.",
+)
+@runbook_option
+@name_option
+def export_command(
+    output: Path | None, json_output: Path | None, runbook_file: Path | None, name: str | None
+) -> None:
+    """Write the runbook as a standalone bash checklist script.
+
+    The script needs only bash, git and python3: it takes --version, asks at
+    manual and confirm steps (--yes for CI), supports --dry-run, --from and
+    --only, and leaves the repository as `python -m runbook run` would.
+    """
+    from .bump import write_atomic
+    from .export import ExportError, render_script
+
+    loaded = load(runbook_file)
+    runbook = pick(loaded, name)
+    target = output or Path(loaded.script_path or f"release-{runbook.name}.sh")
+    try:
+        script = render_script(runbook, target.name)
+    except ExportError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    try:
+        write_atomic(target, script)
+        target.chmod(0o755)
+        if json_output is not None:
+            write_atomic(json_output, loaded.export.to_json())
+    except OSError as exc:
+        fail(f"cannot write {exc.filename}: {exc.strerror}", ExitCode.USAGE)
+    click.echo(f"wrote {target} ({len(runbook.steps)} steps)")
+    if json_output is not None:
+        click.echo(f"wrote {json_output}")
+
+
+# Further commands register here (check).
 
 
 def main() -> None:

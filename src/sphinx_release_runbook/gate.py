@@ -8,6 +8,7 @@ findings it did not print this time, then a one-line summary.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
@@ -15,6 +16,7 @@ from sphinx.util.console import red  # type: ignore[attr-defined]
 
 from .collector import store_of
 from .diagnostics import emit
+from .drift.script import check_script
 from .findings import Finding
 from .resolve import resolve
 
@@ -25,9 +27,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def assembled_findings(env: BuildEnvironment) -> list[Finding]:
+    """Findings that need the whole project: assembling runbooks, the exported script."""
+    resolved = resolve(env)
+    findings = list(resolved.findings)
+    script_path = env.config.runbook_script_path
+    if script_path and resolved.runbooks:
+        root = Path(env.config.runbook_repo_root or env.srcdir)
+        findings.extend(check_script(root, script_path, resolved.runbooks[0]))
+    return sorted(findings)
+
+
 def all_findings(env: BuildEnvironment) -> list[Finding]:
-    """Findings of every document plus those of assembling the runbooks."""
-    return sorted([*store_of(env).findings(), *resolve(env).findings])
+    """Findings of every document plus those of the whole project."""
+    return sorted([*store_of(env).findings(), *assembled_findings(env)])
 
 
 def is_suppressed(app: Sphinx, finding: Finding) -> bool:
@@ -53,14 +66,14 @@ class BuildGate:
 
     def check_consistency(self, app: Sphinx, env: BuildEnvironment) -> None:
         self.consistency_checked = True
-        for finding in resolve(env).findings:
+        for finding in assembled_findings(env):
             emit(finding)
 
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
         if exception is not None or app.env is None:
             return
         documents = store_of(app.env).findings()
-        assembled = resolve(app.env).findings
+        assembled = assembled_findings(app.env)
         # Re-print what this build did not print itself (documents it did not re-read).
         for finding in documents:
             if finding.docname not in self.read_docnames:

@@ -30,6 +30,8 @@ MANIFEST = "manifest.json"
 #: Written by the builder beside runbook.json: every file the build read.
 INPUTS_FILE = "inputs.json"
 FINDINGS_FILE = "findings.json"
+#: Settings from conf.py the CLI needs (runbook_script_path).
+SETTINGS_FILE = "settings.json"
 
 
 class LoadError(RuntimeError):
@@ -43,6 +45,9 @@ class Loaded:
     export: Export
     findings: list[Finding] = field(default_factory=list)
     json_path: Path | None = None
+    script_path: str | None = None
+    #: ``runbook = "NAME"`` in [tool.sphinx-release-runbook]: the one to use without --name.
+    default_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,14 @@ def _read_findings(outdir: Path) -> list[Finding]:
 
 
 def build(root: Path, *, use_cache: bool = True) -> Loaded:
+    """The runbook of the docs of *root*, with the project's default runbook name."""
+    loaded = _build(root, use_cache=use_cache)
+    default = _pyproject_settings(root).get("runbook")
+    loaded.default_name = str(default) if default else None
+    return loaded
+
+
+def _build(root: Path, *, use_cache: bool) -> Loaded:
     """Run the ``runbook`` builder over the docs of *root*, or reuse the cached result."""
     docs = find_docs(root)
     cache = root / CACHE_DIR
@@ -183,6 +196,9 @@ def build(root: Path, *, use_cache: bool = True) -> Loaded:
 def _loaded_from(outdir: Path) -> Loaded:
     loaded = load_json(outdir / "runbook.json")
     loaded.findings = _read_findings(outdir)
+    settings_path = outdir / SETTINGS_FILE
+    if settings_path.is_file():
+        loaded.script_path = json.loads(settings_path.read_text(encoding="utf-8"))["script_path"]
     return loaded
 
 

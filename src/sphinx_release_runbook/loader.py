@@ -75,6 +75,30 @@ def find_repo_root(start: Path) -> Path:
     return start.resolve()
 
 
+def find_project_root(start: Path) -> Path:
+    """The nearest directory from *start* up to the git top level that holds docs.
+
+    A project inside a larger repository (``examples/arshai``) is found before the
+    repository's own docs.
+    """
+    start = start.resolve()
+    top = find_repo_root(start)
+    for directory in [start, *start.parents]:
+        if _has_docs(directory):
+            return directory
+        if directory == top:
+            break
+    return top
+
+
+def _has_docs(directory: Path) -> bool:
+    if "docs" in _pyproject_settings(directory) or "conf" in _pyproject_settings(directory):
+        return True
+    return (directory / "docs" / "conf.py").is_file() or (
+        (directory / "conf.py").is_file() and (directory / "docs").is_dir()
+    )
+
+
 def _pyproject_settings(root: Path) -> dict[str, object]:
     path = root / "pyproject.toml"
     if not path.is_file():

@@ -58,6 +58,17 @@ class DocsLocation:
     confdir: Path
 
 
+def ensure_private_dir(directory: Path) -> None:
+    """Create ``.runbook/`` with a ``.gitignore`` of ``*``, so git never shows what it holds.
+
+    The cache, state and logs must not make a release's ``git status`` dirty.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Written by sphinx-release-runbook: cache, state and logs.\n*\n")
+
+
 def find_repo_root(start: Path) -> Path:
     """The git top level containing *start*, else *start* itself."""
     try:
@@ -210,6 +221,7 @@ def _build(root: Path, *, use_cache: bool) -> Loaded:
         inputs = [Path(p) for p in manifest.get("inputs", [])]
         if manifest.get("key") == _fingerprint(sources + inputs):
             return _loaded_from(outdir)
+    ensure_private_dir(root / CACHE_DIR.parent)
     _run_sphinx(docs, outdir, cache / "doctrees")
     inputs = [Path(p) for p in json.loads((outdir / INPUTS_FILE).read_text(encoding="utf-8"))]
     key = _fingerprint(sources + inputs)

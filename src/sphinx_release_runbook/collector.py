@@ -56,9 +56,28 @@ class RunbookStore:
 
     def __init__(self) -> None:
         self.documents: dict[str, DocumentRecord] = {}
+        #: A memo of derived values (the resolved runbooks), dropped on every change and
+        #: never pickled: each write-phase document would otherwise re-assemble them.
+        self.memo: dict[str, object] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"documents": self.documents}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.documents = state["documents"]  # type: ignore[assignment]
+        self.memo = {}
 
     def record(self, docname: str) -> DocumentRecord:
+        self.memo.clear()
         return self.documents.setdefault(docname, DocumentRecord())
+
+    def forget(self, docname: str) -> None:
+        self.memo.clear()
+        self.documents.pop(docname, None)
+
+    def adopt(self, docname: str, record: DocumentRecord) -> None:
+        self.memo.clear()
+        self.documents[docname] = record
 
     def add_finding(self, finding: Finding) -> None:
         self.record(finding.docname).findings.append(finding)
@@ -83,7 +102,7 @@ class RunbookCollector(EnvironmentCollector):
     """Collects runbook entries from each document's doctree."""
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        store_of(env).documents.pop(docname, None)
+        store_of(env).forget(docname)
 
     def merge_other(
         self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
@@ -91,7 +110,7 @@ class RunbookCollector(EnvironmentCollector):
         ours, theirs = store_of(env), store_of(other)
         for docname in docnames:
             if docname in theirs.documents:
-                ours.documents[docname] = theirs.documents[docname]
+                ours.adopt(docname, theirs.documents[docname])
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         env = app.env

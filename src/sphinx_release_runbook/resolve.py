@@ -61,6 +61,19 @@ def _url(base: str, docname: str, anchor: str) -> str:
 
 
 def resolve(env: BuildEnvironment) -> Resolved:
+    """The assembled runbooks; memoised until the store or the toctree changes."""
+    store = store_of(env)
+    key = f"resolved:{len(env.found_docs)}:{hash(tuple(document_order(env)))}"
+    cached = store.memo.get(key)
+    if isinstance(cached, Resolved):
+        return cached
+    store.memo.clear()
+    result = _assemble(env)
+    store.memo[key] = result
+    return result
+
+
+def _assemble(env: BuildEnvironment) -> Resolved:
     """Assemble runbooks from the store (pure over the environment's data)."""
     store = store_of(env)
     base = env.config.runbook_docs_url

@@ -1,0 +1,425 @@
+"""Fixtures of the runner tests: real git repositories, a bare origin, and the real CLI.
+
+Every run goes through ``python -m runbook`` in a subprocess, as a user would
+type it.  Two kinds of repository:
+
+* a small synthetic project whose ``runbook.json`` a test writes with the model
+  (``SmallRepo``), for one behaviour at a time;
+* a copy of ``examples/arshai`` with a local bare repository as ``origin`` and a
+  ``gh`` stand-in on PATH that records its arguments (``ArshaiRepo``), for the
+  acceptance runs.  Its runbook is exported once per session by the real
+  ``runbook`` builder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from sphinx_release_runbook.model import (
+    BumpTarget,
+    Export,
+    Runbook,
+    Source,
+    Step,
+    StepKind,
+    Troubleshoot,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ARSHAI = PROJECT_ROOT / "examples" / "arshai"
+
+#: The arshai steps a test can run offline.  Left out, never faked: the steps
+#: that need poetry (not installed here) or PyPI (network).
+ARSHAI_OFFLINE_STEPS = (
+    "update-main",
+    "check-clean",
+    "bump-pyproject",
+    "bump-module",
+    "verify-module-version",
+    "commit-version",
+    "push-main",
+    "create-tag",
+    "push-tag",
+    "create-release",
+    "wait-for-workflow",
+    "watch-workflow",
+)
+
+GH_STANDIN = r"""#!/bin/bash
+# gh stand-in: appends its argv to $GH_STANDIN_LOG; remembers created releases.
+log="${GH_STANDIN_LOG:?}"
+printf '%s\n' "$(printf '%q ' "$@")" >> "$log"
+releases="$(dirname "$log")/releases"
+mkdir -p "$releases"
+case "$1 $2" in
+  "release create") touch "$releases/$3" ;;
+  "release view") [ -e "$releases/$3" ] || { echo "release not found" >&2; exit 1; } ;;
+  "run list") echo 4242 ;;
+  "run watch") echo "run 4242 completed with success" ;;
+esac
+"""
+
+# A wrapper around a real tool, for fault injection.  When $FAULT_DIR/fail holds
+# a prefix of "tool args...", the call fails once; when $FAULT_DIR/slow holds
+# one, the call announces itself, then sleeps before doing its work (so a
+# signal can land mid-step).
+FAULT_SHIM = r"""#!/bin/bash
+call="$(basename "$0") $*"
+if [ -n "$FAULT_DIR" ]; then
+  if [ -f "$FAULT_DIR/fail" ] && [[ "$call" == "$(cat "$FAULT_DIR/fail")"* ]]; then
+    rm -f "$FAULT_DIR/fail"
+    echo "injected failure in: $call" >&2
+    exit 1
+  fi
+  if [ -f "$FAULT_DIR/slow" ] && [[ "$call" == "$(cat "$FAULT_DIR/slow")"* ]]; then
+    rm -f "$FAULT_DIR/slow"
+    touch "$FAULT_DIR/sleeping"
+    sleep "${FAULT_SLEEP:-30}"
+  fi
+fi
+exec "REAL" "$@"
+"""
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def git_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An isolated HOME with a git identity, so no user or system config leaks in."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Release Tester\n\temail = tester@example.org\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        "[tag]\n\tgpgsign = false\n[advice]\n\tdetachedHead = false\n"
+    )
+    return home
+
+
+def base_env(home: Path, *path_dirs: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GIT_", "PYTEST_")) and key not in ("HOME",)
+    }
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        PYTHONDONTWRITEBYTECODE="1",
+        PATH=os.pathsep.join([*map(str, path_dirs), os.environ.get("PATH", "")]),
+    )
+    return env
+
+
+def runbook_cli(
+    cwd: Path,
+    *args: str,
+    env: dict[str, str],
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m runbook ARGS`` in *cwd*, no terminal on stdin."""
+    return subprocess.run(
+        [sys.executable, "-m", "runbook", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def spawn_cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "runbook", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+# --- synthetic runbooks ----------------------------------------------------------------
+
+_SOURCE = Source(docname="release", path="docs/release.rst", line=10)
+
+
+def step(
+    step_id: str,
+    *commands: str,
+    kind: StepKind = "command",
+    **options: object,
+) -> Step:
+    """A runbook step for a synthetic runbook.json."""
+    return Step(
+        id=step_id,
+        title=str(options.pop("title", step_id.replace("-", " ").capitalize())),
+        kind=kind,
+        runbook="demo",
+        source=Source("release", "docs/release.rst", int(options.pop("line", 10))),
+        commands=list(commands),
+        url=f"release.html#{step_id}",
+        anchor=step_id,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+BUMP_STEP = step(
+    "bump",
+    kind="bump",
+    bump=[
+        BumpTarget("pyproject.toml", "project.version"),
+        BumpTarget("demo/_version.py", "__version__"),
+        BumpTarget("demo/_version.py", "__version_info__"),
+    ],
+)
+
+PYPROJECT = """\
+# The demo project.
+[project]
+name = "demo"
+version = "1.2.0"   # bumped by the runbook
+description = "keeps  its   spacing"
+"""
+VERSION_PY = """\
+'''Version of demo.'''
+
+__version__ = '1.2.0'
+__version_info__ = (1, 2, 0)
+"""
+
+
+@dataclass
+class SmallRepo:
+    """A git repository with two version files and a bare origin; its runbook is outside it."""
+
+    root: Path
+    origin: Path
+    runbook_json: Path
+    env: dict[str, str]
+    bin: Path
+    extra_args: list[str] = field(default_factory=list)
+
+    def write_runbook(self, steps: Sequence[Step], **runbook: object) -> None:
+        for number, item in enumerate(steps, start=1):
+            item.number = number
+        export = Export(
+            project="demo",
+            runbooks=[
+                Runbook(
+                    name="demo",
+                    title="Release demo",
+                    version_scheme=str(runbook.pop("version_scheme", "pep440")),  # type: ignore[arg-type]
+                    tag=str(runbook.pop("tag", "v{{ version }}")),
+                    package="demo",
+                    source=_SOURCE,
+                    steps=list(steps),
+                    troubleshoot=list(runbook.pop("troubleshoot", [])),  # type: ignore[arg-type]
+                )
+            ],
+        )
+        self.runbook_json.write_text(export.to_json(), encoding="utf-8")
+
+    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return runbook_cli(
+            self.root,
+            "run",
+            "--runbook",
+            str(self.runbook_json),
+            *args,
+            env=self.env,
+            timeout=timeout,
+        )
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
+
+    def status(self, *, ignored: bool = True) -> str:
+        flags = ["--ignored"] if ignored else []
+        return git(self.root, "status", "--porcelain", *flags, env=self.env)
+
+
+@pytest.fixture
+def small_repo(tmp_path: Path, git_home: Path) -> SmallRepo:
+    root = tmp_path / "demo"
+    (root / "demo").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "demo" / "_version.py").write_text(VERSION_PY)
+    (root / "demo" / "__init__.py").write_text("from ._version import __version__\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    env = base_env(git_home, bin_dir)
+    git(root, "init", "-q", env=env)
+    git(root, "add", ".", env=env)
+    git(root, "commit", "-q", "-m", "initial", env=env)
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(origin), env=env)
+    git(root, "remote", "add", "origin", str(origin), env=env)
+    git(root, "push", "-q", "origin", "main", env=env)
+    return SmallRepo(root, origin, tmp_path / "runbook.json", env, bin_dir)
+
+
+# --- the arshai example ----------------------------------------------------------------
+
+
+@dataclass
+class ArshaiRepo:
+    """A copy of examples/arshai with a bare origin, a gh stand-in and fault shims."""
+
+    root: Path
+    origin: Path
+    runbook_json: Path
+    env: dict[str, str]
+    gh_log: Path
+    faults: Path
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return runbook_cli(
+            self.root,
+            "run",
+            "--runbook",
+            str(self.runbook_json),
+            *args,
+            env=self.env,
+            timeout=timeout,
+        )
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
+
+    def gh_calls(self) -> list[str]:
+        return self.gh_log.read_text().splitlines() if self.gh_log.exists() else []
+
+    def fail_once(self, call_prefix: str) -> None:
+        (self.faults / "fail").write_text(call_prefix)
+
+    def slow_once(self, call_prefix: str) -> None:
+        (self.faults / "slow").write_text(call_prefix)
+
+    def final_state(self) -> dict[str, object]:
+        """What an uninterrupted run must leave: files, remote history and tags, releases."""
+        env = self.env
+        return {
+            "pyproject.toml": (self.root / "pyproject.toml").read_bytes(),
+            "arshai/_version.py": (self.root / "arshai" / "_version.py").read_bytes(),
+            "worktree": git(self.root, "status", "--porcelain", env=env),
+            "local log": git(self.root, "log", "--format=%s %T", env=env),
+            "remote log": git(self.origin, "log", "--format=%s %T", "main", env=env),
+            "remote tags": git(
+                self.origin,
+                "for-each-ref",
+                "--format=%(refname) %(objecttype) %(*objectname) %(contents:subject)",
+                "refs/tags",
+                env=env,
+            ),
+            "release creates": [c for c in self.gh_calls() if c.startswith("release create")],
+            "temp files": sorted(
+                str(p.relative_to(self.root))
+                for p in self.root.rglob("*.tmp")
+                if ".git" not in p.parts
+            ),
+        }
+
+
+def _install_shims(bin_dir: Path, standin_dir: Path) -> None:
+    gh = standin_dir / "gh"
+    gh.write_text(GH_STANDIN)
+    gh.chmod(0o755)
+    for tool, real in (("git", shutil.which("git")), ("python", sys.executable), ("gh", gh)):
+        assert real, tool
+        shim = bin_dir / tool
+        shim.write_text(FAULT_SHIM.replace("REAL", str(real)))
+        shim.chmod(0o755)
+
+
+@pytest.fixture(scope="session")
+def arshai_template(
+    tmp_path_factory: pytest.TempPathFactory, git_home: Path
+) -> tuple[Path, Path, Path]:
+    """examples/arshai committed in a repo with a pushed bare origin, and its runbook.json."""
+    if not (ARSHAI / "docs" / "conf.py").is_file():
+        pytest.skip("examples/arshai is not there yet")
+    base = tmp_path_factory.mktemp("arshai-template")
+    root = base / "arshai"
+    shutil.copytree(
+        ARSHAI, root, ignore=shutil.ignore_patterns(".runbook", "_build", "__pycache__")
+    )
+    env = base_env(git_home)
+    git(root, "init", "-q", env=env)
+    git(root, "add", ".", env=env)
+    git(root, "commit", "-q", "-m", "arshai 0.3.0", env=env)
+    origin = base / "origin.git"
+    git(base, "init", "-q", "--bare", str(origin), env=env)
+    git(root, "remote", "add", "origin", str(origin), env=env)
+    git(root, "push", "-q", "origin", "main", env=env)
+    out = base / "export"
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "runbook", "docs", str(out)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    shutil.rmtree(root / "docs" / "_build", ignore_errors=True)
+    return root, origin, out / "runbook.json"
+
+
+@pytest.fixture
+def make_arshai(
+    tmp_path: Path, git_home: Path, arshai_template: tuple[Path, Path, Path]
+) -> Iterator[Callable[[str], ArshaiRepo]]:
+    """Fresh copies of the template: working tree, origin, shims; one per name."""
+    template_root, template_origin, runbook_json = arshai_template
+
+    def make(name: str = "repo") -> ArshaiRepo:
+        base = tmp_path / name
+        root = base / "arshai"
+        origin = base / "origin.git"
+        shutil.copytree(template_root, root, symlinks=True)
+        shutil.copytree(template_origin, origin, symlinks=True)
+        bin_dir, standin, faults = base / "bin", base / "standin", base / "faults"
+        for directory in (bin_dir, standin, faults):
+            directory.mkdir()
+        _install_shims(bin_dir, standin)
+        env = base_env(git_home, bin_dir)
+        env.update(GH_STANDIN_LOG=str(base / "gh.log"), FAULT_DIR=str(faults))
+        git(root, "remote", "set-url", "origin", str(origin), env=env)
+        return ArshaiRepo(root, origin, runbook_json, env, base / "gh.log", faults)
+
+    yield make
+
+
+def only(steps: Sequence[str] = ARSHAI_OFFLINE_STEPS) -> list[str]:
+    return [arg for step_id in steps for arg in ("--only", step_id)]
+
+
+__all__ = [
+    "ARSHAI_OFFLINE_STEPS",
+    "BUMP_STEP",
+    "PYPROJECT",
+    "VERSION_PY",
+    "ArshaiRepo",
+    "SmallRepo",
+    "Troubleshoot",
+    "git",
+    "only",
+    "runbook_cli",
+    "step",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, config, nodes
+from . import __version__, config, drift_build, nodes
 from .builder import RunbookBuilder
 from .collector import RunbookCollector
 from .directives import (
@@ -53,6 +53,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("release-troubleshoot", ReleaseTroubleshootDirective)
     app.add_directive("release-quickref", ReleaseQuickrefDirective)
     # release-file and :release-path: are registered here (drift).
+    drift_build.register(app)
 
     app.add_env_collector(RunbookCollector)
     app.add_builder(RunbookBuilder)

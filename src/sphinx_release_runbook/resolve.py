@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .collector import RunbookDeclaration, store_of
+from .drift_build import version_findings
 from .findings import Finding
 from .model import Runbook, Step, Troubleshoot
 
@@ -174,6 +175,8 @@ def _assemble(env: BuildEnvironment) -> Resolved:
         )
         owner.troubleshoot.append(resolved_entry)
         result.troubleshoot[entry.id] = resolved_entry
+    # Drift across documents: every version source of a runbook holds one version.
+    result.findings.extend(version_findings(env, result.runbooks))
     result.findings.sort()
     return result
 

@@ -9,6 +9,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 
 from .. import bump as bumping
+from ..drift_build import check_step
 from ..model import STEP_KINDS, BumpTarget, Step
 from ..nodes import release_commands, release_step, release_step_title
 from ..templating import (
@@ -104,7 +105,8 @@ class ReleaseStepDirective(RunbookDirective):
         return [node]
 
     def after_step(self, step: Step) -> None:
-        """Hook for checks that compare the step with the repository (drift)."""
+        """Drift checks that compare the step's commands with the repository."""
+        check_step(self.env, step, list(self.content), self.content_line(0))
 
     # --- options ---------------------------------------------------------------------
 

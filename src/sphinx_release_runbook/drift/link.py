@@ -1,0 +1,46 @@
+"""``runbook.link``: a link into the repository's own GitHub tree names a missing path."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from ..findings import Finding
+from .items import LinkRef, located
+from .repository import Repository
+
+
+def repo_path_of(repo_url: str, url: str) -> list[str] | None:
+    """Candidate repository paths of a ``REPO/blob|tree/BRANCH/PATH`` URL; None if not ours.
+
+    A branch may contain ``/``, so every split after ``blob/`` is a candidate;
+    the link is good when any candidate exists.
+    """
+    if not repo_url:
+        return None
+    base = urlsplit(repo_url)
+    target = urlsplit(url)
+    if target.scheme not in ("http", "https") or target.netloc.lower() != base.netloc.lower():
+        return None
+    prefix = base.path.rstrip("/").lower() + "/"
+    if not target.path.lower().startswith(prefix):
+        return None
+    rest = unquote(target.path[len(prefix) :]).split("/")
+    if len(rest) < 2 or rest[0] not in ("blob", "tree", "raw", "edit"):
+        return None
+    branch_and_path = [part for part in rest[1:] if part]
+    if len(branch_and_path) <= 1:
+        return ["."]
+    return ["/".join(branch_and_path[i:]) for i in range(1, len(branch_and_path))]
+
+
+def check_link(repo: Repository, item: LinkRef) -> list[Finding]:
+    candidates = repo_path_of(repo.repo_url, item.url)
+    if candidates is None or any(repo.exists(path) for path in candidates):
+        return []
+    return [
+        located(
+            item.source,
+            "link",
+            f"link into this repository points at a missing path {candidates[0]!r}: {item.url}",
+        )
+    ]

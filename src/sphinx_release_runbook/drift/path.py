@@ -1,0 +1,54 @@
+"""``runbook.path``: a path the guide names is missing from the repository."""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from .items import CommandRef, PathRef, located
+from .repository import Repository
+from .shell import PLACEHOLDER, simple_commands
+
+_GLOB = set("*?[")
+
+
+def check_path(repo: Repository, item: PathRef) -> list[Finding]:
+    """A named path (``:release-path:``, ``release-file``) must exist."""
+    if repo.exists(item.path):
+        return []
+    return [
+        located(item.source, "path", f"{item.what} {item.path!r} does not exist in the repository")
+    ]
+
+
+def git_add_paths(command: str) -> list[str]:
+    """The literal paths of every ``git add`` in *command* (options, globs, values skipped)."""
+    paths: list[str] = []
+    for words in simple_commands(command):
+        if len(words) < 2 or words[0] != "git":
+            continue
+        # `git -C dir add ...` moves the base; such a path is not checked.
+        if words[1] != "add":
+            continue
+        after_dashes = False
+        for word in words[2:]:
+            if word == "--" and not after_dashes:
+                after_dashes = True
+                continue
+            if word.startswith("-") and not after_dashes:
+                continue
+            if PLACEHOLDER in word or "$" in word or _GLOB & set(word) or word.startswith(":"):
+                continue
+            paths.append(word)
+    return paths
+
+
+def check_git_add(repo: Repository, item: CommandRef) -> list[Finding]:
+    """Every path a step's ``git add`` stages must exist (a moved file breaks the release)."""
+    return [
+        located(
+            item.source,
+            "path",
+            f"`git add` names {path!r}, which does not exist in the repository",
+        )
+        for path in git_add_paths(item.command)
+        if not repo.exists(path, item.cwd)
+    ]

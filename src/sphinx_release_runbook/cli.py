@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, check
 from .exitcodes import ExitCode, describe
 from .loader import Loaded, LoadError, build, find_repo_root, load_json
 from .model import Runbook
@@ -261,7 +261,15 @@ def export_command(
         click.echo(f"wrote {json_output}")
 
 
-# Further commands register here (check).
+@cli.command("check", epilog=EXIT_CODES_HELP)
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of each copy.")
+def check_command(show_diff: bool) -> None:
+    """Run the drift checks of the guide (no HTML build); exit 3 on drift."""
+    loaded = load(None)
+    sys.exit(int(check.report(loaded.findings, diff=show_diff, echo=click.echo)))
+
+
+# Further commands register here.
 
 
 def main() -> None:

@@ -1,7 +1,5 @@
 """Sphinx configuration of the arshai example docs."""
 
-from pathlib import Path
-
 project = "arshai"
 author = "Arshai Maintainers"
 copyright = "2025, Arshai Maintainers"
@@ -11,7 +9,7 @@ extensions = ["sphinx_release_runbook"]
 # The example lives inside another git repository: its files (pyproject.toml,
 # arshai/_version.py, .github/workflows/publish.yml) are relative to the folder
 # above docs/, not to the git top level.
-runbook_repo_root = str(Path(__file__).resolve().parent.parent)
+runbook_repo_root = ".."
 
 exclude_patterns = ["_build"]
 html_theme = "alabaster"

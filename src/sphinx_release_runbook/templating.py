@@ -91,9 +91,10 @@ def placeholder_names(template: str) -> set[str]:
 
 def check_placeholders(template: str, allowed: Iterable[str] = PLACEHOLDERS) -> None:
     """Raise :class:`PlaceholderError` naming the first unknown placeholder."""
+    allowed = tuple(allowed)
     unknown = sorted(placeholder_names(template) - set(allowed))
     if unknown:
-        known = ", ".join("{{ " + name + " }}" for name in PLACEHOLDERS)
+        known = ", ".join("{{ " + name + " }}" for name in allowed)
         raise PlaceholderError(f"unknown placeholder {{{{ {unknown[0]} }}}}; known: {known}")
 
 

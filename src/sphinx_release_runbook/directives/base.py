@@ -136,8 +136,9 @@ class RunbookDirective(SphinxDirective):
             )
         value = self.arguments[0]
         if not ID_PATTERN.fullmatch(value):
+            noun = what.split(" ", 1)[1]  # "a step ID" -> "step ID"
             raise DirectiveError(
-                f"{self.directive_name} {what} {value!r} is not valid: use letters, digits, "
+                f"invalid {noun} {value!r} for {self.directive_name}: use letters, digits, "
                 "'-', '_' and '.', starting with a letter or digit"
             )
         return value

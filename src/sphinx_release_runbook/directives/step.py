@@ -86,7 +86,8 @@ class ReleaseStepDirective(RunbookDirective):
                 )
         else:
             step.commands = self._commands(step_id, lines)
-        for template in [step.skip_if or "", *step.env.values()]:
+        # Every option the runner fills (runner/plan.py) is checked here, at build time.
+        for template in [step.skip_if or "", step.cwd or "", step.expect or "", *step.env.values()]:
             self._check_template(template, self.lineno)
 
         node = release_step(ids=[step.anchor], step_id=step_id, kind=step.kind)

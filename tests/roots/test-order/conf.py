@@ -1,0 +1,3 @@
+project = "order"
+extensions = ["sphinx_release_runbook"]
+exclude_patterns = ["_build"]

@@ -30,5 +30,9 @@ html_theme_options = {
     "fixed_sidebar": True,
 }
 
+# Without -d, Sphinx keeps the doctrees inside the output folder, and the epub
+# builder warns about each of them; the docs ship no other extra files.
+suppress_warnings = ["epub.unknown_project_files"]
+
 # Drift between the guide and the repository fails the build.
 runbook_drift = "error"

@@ -28,6 +28,7 @@ from .drift.tool import check_tools
 from .drift.version import check_versions
 from .findings import Finding
 from .model import Runbook, Source, Step
+from .nodes import release_step
 from .templating import split_commands
 
 if TYPE_CHECKING:
@@ -87,8 +88,20 @@ def check_links(app: Sphinx, doctree: nodes.document) -> None:
         if not url.startswith("http"):
             continue
         line = get_source_line(reference)[1] or 0
+        step = next((a for a in _ancestors(reference) if isinstance(a, release_step)), None)
+        if step is not None and step.line and line < step.line:
+            # Instructions of a manual step are parsed from a fresh StringList that
+            # numbers its lines from 1; the step's own line is the honest location.
+            line = step.line
         findings += check_link(repo, LinkRef(url, Source(docname, path, line)))
     record(env, repo, findings)
+
+
+def _ancestors(node: nodes.Node) -> Iterable[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def check_template(env: BuildEnvironment, text: str, source: Source) -> list[Finding]:

@@ -216,12 +216,12 @@ def select(
     if start_after is not None:
         index = next((i for i, (_, line) in enumerate(chosen) if start_after in line), None)
         if index is None:
-            raise SelectionError(f":start-after: text {start_after!r} not found in {path}")
+            raise SelectionError(f":start-after: text {start_after!r} not found")
         chosen = chosen[index + 1 :]
     if end_before is not None:
         index = next((i for i, (_, line) in enumerate(chosen) if end_before in line), None)
         if index is None:
-            raise SelectionError(f":end-before: text {end_before!r} not found in {path}")
+            raise SelectionError(f":end-before: text {end_before!r} not found")
         chosen = chosen[:index]
     narrowed = bool(lines or start_after is not None or end_before is not None)
     return Selected(

@@ -1,0 +1,5 @@
+"""Drift gallery root: tool."""
+
+extensions = ["sphinx_release_runbook"]
+runbook_repo_root = "."
+exclude_patterns = ["_build"]

@@ -70,7 +70,7 @@ def sphinx_build(srcdir: Path, builder: str, *options: str, outdir: Path | None 
     out = outdir or srcdir / "_build" / builder
     doctrees = out.parent / f".doctrees-{builder}"
     stdout, stderr = io.StringIO(), io.StringIO()
-    argv = ["-b", builder, "-E", "-N", "-q", "-d", str(doctrees), *options, str(srcdir), str(out)]
+    argv = ["-b", builder, "-E", "-N", "-d", str(doctrees), *options, str(srcdir), str(out)]
     with redirect_stdout(stdout), redirect_stderr(stderr):
         status = build_main(argv)
     return BuildResult(

@@ -61,7 +61,9 @@ class BuildResult:
         return [line for line in self.stderr.splitlines() if re.search(r"\bWARNING:", line)]
 
 
-def sphinx_build(srcdir: Path, builder: str, *options: str, outdir: Path | None = None) -> BuildResult:
+def sphinx_build(
+    srcdir: Path, builder: str, *options: str, outdir: Path | None = None
+) -> BuildResult:
     """Run the ``sphinx-build`` command line in this process (``build_main``: the CLI's own code).
 
     The exit code is the one ``sphinx-build`` returns: ``-W`` and the runbook

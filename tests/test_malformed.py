@@ -103,7 +103,8 @@ CASES = [
         rst(".. release-step:: s1\n   :bump: pyproject.toml\n", **{"pyproject.toml": PYPROJECT}),
         at(
             "index.rst:6",
-            f"malformed :bump: line 'pyproject.toml': write one `FILE KEY` per line, {BUMP_EXAMPLE}",
+            "malformed :bump: line 'pyproject.toml': write one `FILE KEY` per line, "
+            + BUMP_EXAMPLE,
         ),
     ),
     Case(
@@ -377,7 +378,17 @@ def test_sphinx_build_command_exits_non_zero_on_a_malformed_guide(
     case = next(case for case in CASES if case.name == "non-numeric-timeout")
     srcdir = make_srcdir(case.tree())
     completed = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-N", "-q", str(srcdir), str(srcdir / "out")],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-N",
+            "-q",
+            str(srcdir),
+            str(srcdir / "out"),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -17,7 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,9 +68,10 @@ esac
 """
 
 # A wrapper around a real tool, for fault injection.  When $FAULT_DIR/fail holds
-# a prefix of "tool args...", the call fails once; when $FAULT_DIR/slow holds
-# one, the call announces itself, then sleeps before doing its work (so a
-# signal can land mid-step).
+# a prefix of "tool args...", the matching call fails once; with $FAULT_DIR/slow,
+# it marks $FAULT_DIR/sleeping and sleeps before doing its work (so a signal can
+# land mid-step); with $FAULT_DIR/after, it does its work, then runs the script
+# $FAULT_DIR/hook (to break a file between two steps).
 FAULT_SHIM = r"""#!/bin/bash
 call="$(basename "$0") $*"
 if [ -n "$FAULT_DIR" ]; then
@@ -83,6 +84,12 @@ if [ -n "$FAULT_DIR" ]; then
     rm -f "$FAULT_DIR/slow"
     touch "$FAULT_DIR/sleeping"
     sleep "${FAULT_SLEEP:-30}"
+  fi
+  if [ -f "$FAULT_DIR/after" ] && [[ "$call" == "$(cat "$FAULT_DIR/after")"* ]]; then
+    rm -f "$FAULT_DIR/after"
+    "REAL" "$@"; status=$?
+    bash "$FAULT_DIR/hook"
+    exit $status
   fi
 fi
 exec "REAL" "$@"
@@ -311,6 +318,10 @@ class ArshaiRepo:
     def slow_once(self, call_prefix: str) -> None:
         (self.faults / "slow").write_text(call_prefix)
 
+    def after_once(self, call_prefix: str, hook: str) -> None:
+        (self.faults / "hook").write_text(hook)
+        (self.faults / "after").write_text(call_prefix)
+
     def final_state(self) -> dict[str, object]:
         """What an uninterrupted run must leave: files, remote history and tags, releases."""
         env = self.env
@@ -321,12 +332,14 @@ class ArshaiRepo:
             "local log": git(self.root, "log", "--format=%s %T", env=env),
             "remote log": git(self.origin, "log", "--format=%s %T", "main", env=env),
             "remote tags": git(
-                self.origin,
-                "for-each-ref",
-                "--format=%(refname) %(objecttype) %(*objectname) %(contents:subject)",
-                "refs/tags",
-                env=env,
+                self.origin, "for-each-ref",
+                "--format=%(refname) %(objecttype) %(contents:subject)", "refs/tags", env=env,
             ),
+            "remote tags on main": [
+                git(self.origin, "rev-parse", f"{tag}^{{commit}}", env=env)
+                == git(self.origin, "rev-parse", "main", env=env)
+                for tag in git(self.origin, "tag", env=env).split()
+            ],
             "release creates": [c for c in self.gh_calls() if c.startswith("release create")],
             "temp files": sorted(
                 str(p.relative_to(self.root))
@@ -381,29 +394,46 @@ def arshai_template(
     return root, origin, out / "runbook.json"
 
 
+def new_arshai(base: Path, git_home: Path, template: tuple[Path, Path, Path]) -> ArshaiRepo:
+    """A fresh copy of the template under *base*: working tree, origin, shims."""
+    template_root, template_origin, runbook_json = template
+    root = base / "arshai"
+    origin = base / "origin.git"
+    shutil.copytree(template_root, root, symlinks=True)
+    shutil.copytree(template_origin, origin, symlinks=True)
+    bin_dir, standin, faults = base / "bin", base / "standin", base / "faults"
+    for directory in (bin_dir, standin, faults):
+        directory.mkdir()
+    _install_shims(bin_dir, standin)
+    env = base_env(git_home, bin_dir)
+    env.update(GH_STANDIN_LOG=str(base / "gh.log"), FAULT_DIR=str(faults))
+    git(root, "remote", "set-url", "origin", str(origin), env=env)
+    return ArshaiRepo(root, origin, runbook_json, env, base / "gh.log", faults)
+
+
 @pytest.fixture
 def make_arshai(
     tmp_path: Path, git_home: Path, arshai_template: tuple[Path, Path, Path]
-) -> Iterator[Callable[[str], ArshaiRepo]]:
-    """Fresh copies of the template: working tree, origin, shims; one per name."""
-    template_root, template_origin, runbook_json = arshai_template
+) -> Callable[[str], ArshaiRepo]:
+    """Fresh copies of the template, one per name."""
 
     def make(name: str = "repo") -> ArshaiRepo:
-        base = tmp_path / name
-        root = base / "arshai"
-        origin = base / "origin.git"
-        shutil.copytree(template_root, root, symlinks=True)
-        shutil.copytree(template_origin, origin, symlinks=True)
-        bin_dir, standin, faults = base / "bin", base / "standin", base / "faults"
-        for directory in (bin_dir, standin, faults):
-            directory.mkdir()
-        _install_shims(bin_dir, standin)
-        env = base_env(git_home, bin_dir)
-        env.update(GH_STANDIN_LOG=str(base / "gh.log"), FAULT_DIR=str(faults))
-        git(root, "remote", "set-url", "origin", str(origin), env=env)
-        return ArshaiRepo(root, origin, runbook_json, env, base / "gh.log", faults)
+        return new_arshai(tmp_path / name, git_home, arshai_template)
 
-    yield make
+    return make
+
+
+@pytest.fixture(scope="session")
+def arshai_reference(
+    tmp_path_factory: pytest.TempPathFactory,
+    git_home: Path,
+    arshai_template: tuple[Path, Path, Path],
+) -> dict[str, object]:
+    """The final state of one uninterrupted offline run of 0.4.0."""
+    repo = new_arshai(tmp_path_factory.mktemp("reference"), git_home, arshai_template)
+    result = repo.run("--version", "0.4.0", "--yes", *only())
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo.final_state()
 
 
 def only(steps: Sequence[str] = ARSHAI_OFFLINE_STEPS) -> list[str]:
@@ -419,6 +449,7 @@ __all__ = [
     "SmallRepo",
     "Troubleshoot",
     "git",
+    "new_arshai",
     "only",
     "runbook_cli",
     "step",

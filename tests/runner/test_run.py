@@ -191,7 +191,7 @@ def test_missing_tools_stop_the_run_before_step_one(small_repo: SmallRepo) -> No
     assert result.returncode == ExitCode.MISSING_TOOLS
     assert "required tools not on PATH: frobnicate (step later)" in result.stderr
     assert not (small_repo.root.parent / "ran").exists()
-    assert not (small_repo.root / ".runbook").exists()
+    assert not (small_repo.root / ".runbook" / "state.json").exists()
 
 
 def test_confirm_without_terminal_stops_before_the_step_then_yes_resumes(

@@ -147,16 +147,30 @@ class Session:
                 "--version is required (a version, or major, minor, patch)", ExitCode.USAGE
             )
         try:
-            release = validate_release(self.runbook, self.root, options.version or "")
+            release = validate_release(
+                self.runbook,
+                self.root,
+                options.version,
+                continuing=bool(options.start or options.only),
+                recorded_previous=self._recorded_previous(options.version),
+            )
         except ValidationError as exc:
-            raise RunError(
-                str(exc) + self._resume_hint(options.version or ""), ExitCode.USAGE
-            ) from exc
+            raise RunError(str(exc) + self._resume_hint(options.version), ExitCode.USAGE) from exc
         try:
             steps = select(self.runbook, start=options.start, only=options.only)
         except PlanError as exc:
             raise RunError(str(exc), ExitCode.USAGE) from exc
         return release, steps, None
+
+    def _recorded_previous(self, version: str) -> str | None:
+        """The previous version an earlier run of this same release recorded, if any."""
+        try:
+            state = self.store.load()
+        except StateError:
+            return None
+        if state and state.runbook == self.runbook.name and state.version == version:
+            return state.previous_version
+        return None
 
     def _resume_hint(self, version: str) -> str:
         try:
@@ -231,6 +245,25 @@ class Session:
     # --- the run -----------------------------------------------------------------------
 
     def run(self) -> ExitCode:
+        """Validate, plan and execute; a real run holds the lock from before validation.
+
+        Locking first means a second run is refused for what it is (another run
+        is going on), not for what the first run already did (bumped the files).
+        """
+        if self.options.dry_run:
+            return self._run()
+        ensure_runbook_dir(self.root)
+        lock = RunLock(self.root)
+        try:
+            lock.acquire()
+        except LockedError as exc:
+            raise RunError(str(exc), ExitCode.LOCKED) from exc
+        try:
+            return self._run()
+        finally:
+            lock.release()
+
+    def _run(self) -> ExitCode:
         release, steps, state = self._release_and_steps()
         try:
             planned = plan(steps, release.values)
@@ -255,16 +288,7 @@ class Session:
         if self.options.dry_run:
             self._print_dry_run(planned, state)
             return ExitCode.OK
-        ensure_runbook_dir(self.root)
-        lock = RunLock(self.root)
-        try:
-            lock.acquire()
-        except LockedError as exc:
-            raise RunError(str(exc), ExitCode.LOCKED) from exc
-        try:
-            return self._execute(planned, release, state)
-        finally:
-            lock.release()
+        return self._execute(planned, release, state)
 
     @property
     def release(self) -> Release:

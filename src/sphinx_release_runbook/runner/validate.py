@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import bump
 from ..model import Runbook
-from ..templating import PlaceholderError
+from ..templating import PlaceholderError, render
 from ..variables import BUMP_PARTS, VersionError, next_version, parse_version, release_values
 
 # What a tag may contain once rendered: git's ref grammar, narrowed to what a
@@ -159,11 +159,56 @@ def release_for(runbook: Runbook, version: str, previous_version: str) -> Releas
     return Release(version, previous_version, values["tag"], values)
 
 
+def _tagged_versions(root: Path, runbook: Runbook) -> list[str]:
+    """Versions that have a tag made by the runbook's tag template, oldest order unspecified."""
+    marker = "RUNBOOKxVERSION"
+    try:
+        rendered = render(runbook.tag, {"version": marker, "package": runbook.package})
+        prefix, _, suffix = rendered.partition(marker)
+    except PlaceholderError:
+        return []
+    listed = _git(root, "tag", "--list")
+    found = []
+    for tag in listed.stdout.split() if listed.returncode == 0 else []:
+        if tag.startswith(prefix) and tag.endswith(suffix) and len(tag) > len(prefix + suffix):
+            found.append(tag[len(prefix) : len(tag) - len(suffix)])
+    return found
+
+
+def _previous_release(runbook: Runbook, root: Path, version: str, candidates: list[str]) -> str:
+    """The highest valid version below *version* among *candidates* and the tags, or ""."""
+    scheme = runbook.version_scheme
+    target = parse_version(version, scheme)
+    below = []
+    for text in [*candidates, *_tagged_versions(root, runbook)]:
+        try:
+            parsed = parse_version(text, scheme)
+        except VersionError:
+            continue
+        if parsed < target:
+            below.append(parsed)
+    return max(below).text if below else ""
+
+
 def validate_release(
-    runbook: Runbook, root: Path, requested: str, *, check_tag: bool = True
+    runbook: Runbook,
+    root: Path,
+    requested: str,
+    *,
+    check_tag: bool = True,
+    continuing: bool = False,
+    recorded_previous: str | None = None,
 ) -> Release:
-    """Every check of a new release of *requested*; raises :class:`ValidationError`."""
-    current = current_version(runbook, root)
+    """Every check of a new release of *requested*; raises :class:`ValidationError`.
+
+    With *continuing* (a ``--from``/``--only`` run) the version files may already
+    hold *requested* when that release is in progress: an earlier run of it is
+    recorded (*recorded_previous* is its previous version) or a bump is half
+    done.  Its tag may exist then too (the release made it); the previous
+    version is the recorded one, else the highest lower version in the files
+    or the tags.
+    """
+    current = current_version(runbook, root, allow_disagreement=continuing)
     scheme = runbook.version_scheme
     try:
         version = resolve_version(requested, current.version, scheme)
@@ -171,9 +216,24 @@ def validate_release(
     except VersionError as exc:
         raise ValidationError(f"--version {requested!r}: {exc}") from exc
     if current.version is not None and not parsed > parse_version(current.version, scheme):
+        in_files = [value for _, _, value in current.sources]
+        # In progress only with evidence: an earlier run of this release recorded
+        # in the state, or a bump half done.  Files merely at that version are an
+        # old release, and --version 0.3.0 --only ... must still be refused.
+        partial = len(set(in_files)) > 1
+        if continuing and current.version == version and (recorded_previous is not None or partial):
+            previous = recorded_previous or _previous_release(runbook, root, version, in_files)
+            return release_for(runbook, version, previous)
         raise ValidationError(
             f"--version {version} is not greater than the current version {current.version} "
             f"({current.describe()})"
+        )
+    if len({value for _, _, value in current.sources}) > 1:
+        # Disagreeing sources below the new version: continuing from a partial bump
+        # of an older release is not a release in progress of this one.
+        raise ValidationError(
+            f"the version sources disagree: {current.describe()}; make them agree first "
+            "(`python -m runbook bump --version X.Y.Z` sets them all)"
         )
     release = release_for(runbook, version, current.version or "")
     if check_tag:

@@ -10,6 +10,7 @@ document, so editing only a mirrored file re-reads the documents that mirror it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,14 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
+@lru_cache(maxsize=8)
+def _resolved(root: str) -> Path:
+    return Path(root).resolve()
+
+
 def repository(env: BuildEnvironment) -> Repository:
     """A fresh repository context (it records the paths read for one document)."""
-    root = Path(env.config.runbook_repo_root or env.srcdir).resolve()
+    root = _resolved(str(env.config.runbook_repo_root or env.srcdir))
     url = env.config.runbook_repo_url
     return Repository(
         root=root,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jinja2
 import jinja2.meta
@@ -98,10 +99,17 @@ def check_placeholders(template: str, allowed: Iterable[str] = PLACEHOLDERS) -> 
         raise PlaceholderError(f"unknown placeholder {{{{ {unknown[0]} }}}}; known: {known}")
 
 
+@lru_cache(maxsize=1024)
+def _compiled(template: str) -> jinja2.Template:
+    # Compiling is most of a render's cost, and a build renders each template
+    # several times (checks, display values, the runner's plan).
+    return _ENVIRONMENT.from_string(template)
+
+
 def render(template: str, values: Mapping[str, object]) -> str:
     """Fill placeholders; an undefined name raises :class:`PlaceholderError`."""
     try:
-        return _ENVIRONMENT.from_string(template).render(**values)
+        return _compiled(template).render(**values)
     except jinja2.UndefinedError as exc:
         raise PlaceholderError(f"unknown placeholder: {exc.message}") from exc
     except jinja2.TemplateError as exc:

@@ -103,9 +103,13 @@ def _toml_site(text: str, target: BumpTarget) -> VersionSite:
 def _toml_apply(text: str, target: BumpTarget, version: str) -> str:
     document = _parse_toml(text, target)
     container, key = _toml_container(document, target)
-    if not isinstance(container[key], String):  # type: ignore[index]
+    old = container[key]  # type: ignore[index]
+    if not isinstance(old, String):
         raise BumpError(f"{target.path}: {target.key} is not a string")
-    container[key] = version  # type: ignore[index]
+    # Keep the string's kind: a 'literal' value stays single-quoted (only the version changes).
+    container[key] = tomlkit.string(  # type: ignore[index]
+        version, literal=old.type.is_literal(), multiline=old.type.is_multiline()
+    )
     return tomlkit.dumps(document)
 
 

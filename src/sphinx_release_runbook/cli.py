@@ -13,7 +13,7 @@ import click
 
 from . import __version__, check
 from .exitcodes import ExitCode, describe
-from .loader import Loaded, LoadError, build, find_repo_root, load_json
+from .loader import Loaded, LoadError, build, find_project_root, load_json
 from .model import Runbook
 
 EXIT_CODES_HELP = "\b\nExit codes:\n" + describe()
@@ -30,7 +30,7 @@ def load(runbook_file: Path | None, root: Path | None = None) -> Loaded:
     try:
         if runbook_file is not None:
             return load_json(runbook_file)
-        return build(find_repo_root(root or Path.cwd()))
+        return build(find_project_root(root or Path.cwd()))
     except LoadError as exc:
         fail(str(exc), ExitCode.DOCS)
         raise  # unreachable: fail() exits
@@ -118,8 +118,9 @@ def run_command(
 
     Every value is validated and every command rendered before the first step
     runs; state, lock and transcripts live in .runbook/ at the repository root.
-    Values of environment variables named like *TOKEN*, *SECRET*, *PASSWORD*,
-    *KEY* are shown as ***.
+    Values of environment variables whose names contain TOKEN, SECRET,
+    PASSWORD or KEY, and of each --secret NAME, are masked on screen and in
+    the transcript.
     """
     # Imported here: `--help` and `list` should not pay for the runner.
     from .runner import Invocation, RunError, RunOptions, Session, drift_gate
@@ -156,7 +157,7 @@ def run_command(
         secrets=secrets,
         invocation=invocation,
     )
-    root = find_repo_root(Path.cwd())
+    root = find_project_root(Path.cwd())
     try:
         drift_gate(loaded.findings, force, console)
         code = Session(runbook, root, options, console).run()
@@ -192,7 +193,7 @@ def bump_command(version: str, dry_run: bool, runbook_file: Path | None, name: s
     runbook = pick(load(runbook_file), name)
     if not runbook.bump_targets:
         fail(f"runbook {runbook.name!r} has no :bump: targets", ExitCode.USAGE)
-    root = find_repo_root(Path.cwd())
+    root = find_project_root(Path.cwd())
     try:
         release = validate_release(runbook, root, version, check_tag=False)
         edits = plan_edits(

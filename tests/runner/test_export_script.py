@@ -94,9 +94,9 @@ def test_script_rejects_bad_versions_before_any_step(
     _export(repo, script)
     for version, message in [
         ("0.3.0", "is not greater than the current version 0.3.0"),
-        ("0.4", "not a semantic version"),
-        ("$(touch PWNED)", "not a semantic version"),
-        ("0.4.0; touch PWNED", "not a semantic version"),
+        ("0.4", "not a PEP 440 version"),
+        ("$(touch PWNED)", "not a PEP 440 version"),
+        ("0.4.0; touch PWNED", "not a PEP 440 version"),
     ]:
         result = subprocess.run(
             ["bash", str(script), "--version", version, "--yes"],

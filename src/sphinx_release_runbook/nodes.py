@@ -37,6 +37,10 @@ class release_commands(nodes.literal_block):
     """
 
 
+class release_step_meta(nodes.paragraph):
+    """A step's options in words; placeholders are filled on ``doctree-resolved``."""
+
+
 class release_troubleshoot(nodes.container):
     """A known failure and its fix."""
 

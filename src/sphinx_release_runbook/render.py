@@ -17,6 +17,7 @@ from .nodes import (
     release_commands,
     release_overview,
     release_quickref,
+    release_step_meta,
     release_step_title,
     release_version_box,
     sentinel_values,
@@ -49,6 +50,24 @@ def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
     node.rawsource = shown
 
 
+def _fill_meta(node: release_step_meta, runbook: Runbook | None) -> None:
+    """Label, then the value as a literal: commands must not get typographic quotes."""
+    display = _display(runbook)
+    children: list[nodes.Node] = []
+    for label, value in node["parts"]:
+        if children:
+            children.append(nodes.Text(" · "))
+        children.append(nodes.Text(label))
+        if value:
+            try:
+                shown = render(value, display)
+            except PlaceholderError:
+                shown = value
+            children.append(nodes.Text(": "))
+            children.append(nodes.literal(shown, shown))
+    node.children = children
+
+
 def _reference(app: Sphinx, fromdocname: str, step: Step | Runbook, text: str) -> nodes.Node:
     paragraph = nodes.paragraph()
     try:
@@ -74,6 +93,7 @@ def _overview(app: Sphinx, docname: str, runbook: Runbook) -> nodes.Node:
 def quickref_template(runbook: Runbook) -> str:
     """All of a runbook's steps as one commented shell block."""
     blocks: list[str] = []
+    bumped = False
     for step in runbook.steps:
         lines = [f"# {step.number}. {step.title}"]
         if step.kind == "bump":
@@ -81,7 +101,9 @@ def quickref_template(runbook: Runbook) -> str:
                 f"#    set {target.key} in {target.path} to {{{{ version }}}}"
                 for target in step.bump
             )
-            lines.append("python -m runbook bump --version {{ version }}")
+            if not bumped:  # one call sets every version source of the runbook
+                lines.append("python -m runbook bump --version {{ version }}")
+                bumped = True
         elif step.kind == "manual":
             lines.append("#    (manual step: follow the instructions in the guide)")
         else:
@@ -103,6 +125,9 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         step = resolved.steps.get(commands.get("step_id", ""))
         runbook = resolved.runbook(step.runbook if step else commands.get("runbook", ""))
         _fill_commands(commands, runbook)
+    for meta in list(doctree.findall(release_step_meta)):
+        step = resolved.steps.get(meta["step_id"])
+        _fill_meta(meta, resolved.runbook(step.runbook) if step else None)
     for overview in list(doctree.findall(release_overview)):
         runbook = resolved.runbook(overview["runbook"])
         overview.replace_self(_overview(app, docname, runbook) if runbook else [])
@@ -132,6 +157,7 @@ def _runbook_node(node: nodes.Node) -> bool:
     return isinstance(
         node,
         release_step_title
+        | release_step_meta
         | release_commands
         | release_overview
         | release_quickref

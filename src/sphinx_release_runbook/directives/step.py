@@ -11,7 +11,7 @@ from docutils.statemachine import StringList
 from .. import bump as bumping
 from ..drift_build import check_step
 from ..model import STEP_KINDS, BumpTarget, Step
-from ..nodes import release_commands, release_step, release_step_title
+from ..nodes import release_commands, release_step, release_step_meta, release_step_title
 from ..templating import (
     PlaceholderError,
     check_placeholders,
@@ -189,7 +189,12 @@ class ReleaseStepDirective(RunbookDirective):
         body: list[nodes.Node] = []
         meta = self._meta(step)
         if meta:
-            body.append(nodes.paragraph("", meta, classes=["runbook-step-meta"]))
+            # Filled on doctree-resolved, when the runbook's display values are known.
+            body.append(
+                release_step_meta(
+                    "", "", parts=meta, step_id=step.id, classes=["runbook-step-meta"]
+                )
+            )
         if step.kind == "manual":
             container = nodes.container(classes=["runbook-instructions"])
             shown = render(step.instructions, display_values("v{{ version }}", "PACKAGE"))
@@ -212,25 +217,26 @@ class ReleaseStepDirective(RunbookDirective):
         self.set_source_info(node)
         return node
 
-    def _meta(self, step: Step) -> str:
-        parts: list[str] = []
+    def _meta(self, step: Step) -> list[tuple[str, str]]:
+        """The step's options in words: (label, value template) pairs."""
+        parts: list[tuple[str, str]] = []
         if step.requires:
-            parts.append("Requires: " + ", ".join(step.requires))
+            parts.append(("Requires", ", ".join(step.requires)))
         if step.confirm:
-            parts.append("Asks for confirmation")
+            parts.append(("Asks for confirmation", ""))
         if step.cwd:
-            parts.append(f"Runs in: {step.cwd}")
+            parts.append(("Runs in", step.cwd))
         if step.expect:
-            parts.append(f"Output must match: {step.expect}")
+            parts.append(("Output must match", step.expect))
         if step.expect_empty:
-            parts.append("Output must be empty")
+            parts.append(("Output must be empty", ""))
         if step.retry:
-            parts.append(f"Retries up to {step.retry} times, every {step.interval:g} s")
+            parts.append(("Retries", f"{step.retry} times, every {step.interval:g} s"))
         if step.timeout:
-            parts.append(f"Times out after {step.timeout:g} s")
+            parts.append(("Times out after", f"{step.timeout:g} s"))
         if step.skip_if:
-            parts.append(f"Skipped when this succeeds: {step.skip_if}")
-        return " · ".join(parts)
+            parts.append(("Skipped when this succeeds", step.skip_if))
+        return parts
 
     def _bump_preview(self, step: Step) -> list[nodes.Node]:
         """The real lines of the real files, the version replaced by its placeholder."""

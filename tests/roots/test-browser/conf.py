@@ -1,0 +1,3 @@
+project = "browser"
+extensions = ["sphinx_release_runbook"]
+exclude_patterns = ["_build"]

@@ -209,7 +209,7 @@ def test_a_bump_written_but_not_recorded_is_not_reapplied_wrongly(
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("0.4", "is not a semantic version"),
+        ("0.4", "MAJOR.MINOR.PATCH"),
         ("v0.4.0", "starts with 'v'"),
         ("0.3.0", "not greater than the current version 0.3.0"),
         ("", "the version is empty"),

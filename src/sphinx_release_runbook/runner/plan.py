@@ -57,6 +57,8 @@ def select(
 
 
 def _render(template: str, values: Mapping[str, str], step: Step, what: str) -> str:
+    if "{" not in template:
+        return template  # most commands have no placeholder; compiling one costs ~0.5 ms
     try:
         return render(template, values)
     except PlaceholderError as exc:

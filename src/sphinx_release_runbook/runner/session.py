@@ -420,6 +420,7 @@ class Session:
                 )
             return ExitCode.INTERRUPTED
         finally:
+            self.store.close()
             self.console.close()
 
     def _stop(self, state: RunState, status: str, reason: str) -> None:
@@ -525,7 +526,7 @@ class Session:
                 )
             if not (step.expect or step.expect_empty or step.retry):
                 state.commands_done = index + 1
-                self.store.save(state)
+                self.store.note_progress(state)
         output = "".join(outputs)
         if step.expect_empty and output.strip():
             raise StepFailed("the output should be empty (:expect-empty:) but is not", output)

@@ -352,3 +352,37 @@ def test_bump_command_sets_every_target_and_keeps_other_bytes(small_repo: SmallR
     result = runbook_cli(small_repo.root, *args, "--version", "1.2.5", env=small_repo.env)
     assert result.returncode == ExitCode.USAGE
     assert "not greater than the current version 1.3.0" in result.stderr
+
+
+def test_after_a_kill_resume_skips_the_commands_the_journal_recorded(
+    small_repo: SmallRepo,
+) -> None:
+    """SIGKILL gives the runner no chance to save: the progress journal carries the step."""
+    small_repo.write_runbook(
+        [
+            step(
+                "commit",
+                "echo one >> ../calls",
+                "echo two >> ../calls",
+                "echo $$ > ../pid; test -e ../resumed || sleep 30",
+                "echo four >> ../calls",
+            )
+        ]
+    )
+    process = small_repo.spawn("--version", "1.3.0")
+    pid_file = small_repo.root.parent / "pid"
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.1)
+    process.kill()
+    process.communicate(timeout=10)
+    os.killpg(int(pid_file.read_text()), signal.SIGKILL)  # the orphaned step
+    # A torn last line, as a kill in the middle of a journal write would leave.
+    with (small_repo.root / ".runbook" / "progress").open("a") as journal:
+        journal.write('{"step": "commit", "commands_')
+    (small_repo.root.parent / "resumed").touch()
+    result = small_repo.run("--version", "1.3.0", "--resume")
+    assert result.returncode == ExitCode.OK, result.stderr
+    assert "(resuming after command 2 of 4)" in result.stdout
+    assert (small_repo.root.parent / "calls").read_text().split() == ["one", "two", "four"]

@@ -332,8 +332,11 @@ class ArshaiRepo:
             "local log": git(self.root, "log", "--format=%s %T", env=env),
             "remote log": git(self.origin, "log", "--format=%s %T", "main", env=env),
             "remote tags": git(
-                self.origin, "for-each-ref",
-                "--format=%(refname) %(objecttype) %(contents:subject)", "refs/tags", env=env,
+                self.origin,
+                "for-each-ref",
+                "--format=%(refname) %(objecttype) %(contents:subject)",
+                "refs/tags",
+                env=env,
             ),
             "remote tags on main": [
                 git(self.origin, "rev-parse", f"{tag}^{{commit}}", env=env)

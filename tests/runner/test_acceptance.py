@@ -7,6 +7,7 @@ Steps that need poetry or PyPI are left out with --only, never faked (see
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -53,7 +54,7 @@ def test_dry_run_of_the_projects_own_guide_changes_nothing() -> None:
         pytest.skip("the project's own release guide is not written yet")
     before = git(PROJECT_ROOT, "status", "--porcelain")
     result = runbook_cli(
-        PROJECT_ROOT, "run", "--version", "0.4.0", "--dry-run", env=dict(_os_environ())
+        PROJECT_ROOT, "run", "--version", "0.4.0", "--dry-run", env=dict(os.environ)
     )
     assert result.returncode == ExitCode.OK, result.stdout + result.stderr
     assert "0.4.0" in result.stdout and "v0.4.0" in result.stdout
@@ -61,12 +62,6 @@ def test_dry_run_of_the_projects_own_guide_changes_nothing() -> None:
     plan_size = int(result.stdout.split("Plan (", 1)[1].split(" ", 1)[0])
     assert len(steps) == plan_size > 0
     assert git(PROJECT_ROOT, "status", "--porcelain") == before
-
-
-def _os_environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 # --- 2. end to end ---------------------------------------------------------------------
@@ -199,7 +194,7 @@ def test_a_bump_written_but_not_recorded_is_not_reapplied_wrongly(
     state_path.write_text(json.dumps(state))
     second = repo.run("--version", "0.4.0", "--resume", "--yes")
     assert second.returncode == ExitCode.OK, second.stdout + second.stderr
-    assert "__version__ already __version__ = \"0.4.0\"" in second.stdout
+    assert '__version__ already __version__ = "0.4.0"' in second.stdout
     _assert_same_as_reference(repo, arshai_reference)
 
 
@@ -283,7 +278,9 @@ def test_a_second_concurrent_run_is_refused_and_the_first_completes(
 
 def test_the_cli_help_documents_the_exit_codes() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "runbook", "run", "--help"], capture_output=True, text=True,
+        [sys.executable, "-m", "runbook", "run", "--help"],
+        capture_output=True,
+        text=True,
         check=True,
     )
     for code in ExitCode:

@@ -41,7 +41,9 @@ def test_a_run_prints_plan_headers_commands_output_and_times(small_repo: SmallRe
         "'1.2.0'", "'1.3.0'"
     ).replace("(1, 2, 0)", "(1, 3, 0)")
     assert _state(small_repo)["status"] == "done"
-    assert "hello 1.3.0" in _transcript(small_repo)
+    transcript = _transcript(small_repo)
+    assert "Plan (2 of 2 steps):" in transcript
+    assert "$ echo hello 1.3.0 v1.3.0 1.2.0\nhello 1.3.0 v1.3.0 1.2.0\n" in transcript
     # The run's own files are invisible to git (.runbook/.gitignore is "*").
     assert "runbook" not in small_repo.status(ignored=False)
 

@@ -274,18 +274,22 @@ class Session:
         # Masked from here on: no secret value was printed before this point.
         self.console.masker.add(self._secrets(planned))
         self._release = release
+        missing = missing_tools(planned, self.environ.get("PATH"))
+        listing = "; ".join(f"{tool} (step {', '.join(ids)})" for tool, ids in missing.items())
+        if missing and not self.options.dry_run:
+            raise RunError(f"required tools not on PATH: {listing}", ExitCode.MISSING_TOOLS)
+        if not self.options.dry_run:
+            # Opened before the plan is printed, so the transcript shows what was planned.
+            path = transcript_path(self.root / ".runbook", release.version)
+            self.console.open_transcript(path)
         for line in report.header(self.runbook, release):
             self.console.line(line)
         done = state.completed if state else []
         for line in report.plan_lines(planned, self.total, done):
             self.console.line(line)
-        missing = missing_tools(planned, self.environ.get("PATH"))
-        if missing:
-            listing = "; ".join(f"{tool} (step {', '.join(ids)})" for tool, ids in missing.items())
-            if not self.options.dry_run:
-                raise RunError(f"required tools not on PATH: {listing}", ExitCode.MISSING_TOOLS)
-            self.console.line(f"note: required tools not on PATH: {listing}")
         if self.options.dry_run:
+            if missing:
+                self.console.line(f"note: required tools not on PATH: {listing}")
             self._print_dry_run(planned, state)
             return ExitCode.OK
         return self._execute(planned, release, state)
@@ -351,9 +355,8 @@ class Session:
                 selected=[item.id for item in planned],
             )
         state.status, state.reason = "running", ""
-        path = transcript_path(self.root / ".runbook", release.version)
-        self.console.open_transcript(path)
-        state.transcripts.append(str(path.relative_to(self.root)))
+        assert self.console.log_path is not None
+        state.transcripts.append(str(self.console.log_path.relative_to(self.root)))
         self.store.save(state)
         self.console.log_only(f"run of {self.runbook.name} {release.version}, pid {os.getpid()}")
         started = time.monotonic()

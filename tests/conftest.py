@@ -62,7 +62,11 @@ class BuildResult:
 
 
 def sphinx_build(
-    srcdir: Path, builder: str, *options: str, outdir: Path | None = None
+    srcdir: Path,
+    builder: str,
+    *options: str,
+    outdir: Path | None = None,
+    doctrees: Path | None = None,
 ) -> BuildResult:
     """Run the ``sphinx-build`` command line in this process (``build_main``: the CLI's own code).
 
@@ -70,9 +74,10 @@ def sphinx_build(
     build gate both reach it through ``app.statuscode``.
     """
     out = outdir or srcdir / "_build" / builder
-    doctrees = out.parent / f".doctrees-{builder}"
+    fresh = ["-E"] if doctrees is None else []  # a shared doctree directory is reused
+    doctrees = doctrees or out.parent / f".doctrees-{builder}"
     stdout, stderr = io.StringIO(), io.StringIO()
-    argv = ["-b", builder, "-E", "-N", "-d", str(doctrees), *options, str(srcdir), str(out)]
+    argv = ["-b", builder, *fresh, "-N", "-d", str(doctrees), *options, str(srcdir), str(out)]
     with redirect_stdout(stdout), redirect_stderr(stderr):
         status = build_main(argv)
     return BuildResult(

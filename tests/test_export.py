@@ -265,3 +265,14 @@ def test_parallel_html_numbers_steps_across_documents(tmp_path: Path) -> None:
     assert index.index('href="zeta.html#step-check-clean"') < index.index(
         'href="alpha.html#step-create-tag"'
     )
+
+
+@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
+def test_export_matches_the_reviewed_snapshot(app: SphinxTestApp) -> None:
+    """Every field of every entry, pinned; only the generator's version is normalised."""
+    app.build()
+    data = load_export(Path(app.outdir) / "runbook.json")
+    assert data["generator"].startswith("sphinx-release-runbook ")
+    data["generator"] = "sphinx-release-runbook VERSION"
+    expected = load_export(Path(app.srcdir) / "expected-runbook.json")
+    assert data == expected

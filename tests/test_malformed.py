@@ -311,6 +311,40 @@ CASES = [
         rst(".. release-step:: s1\n   :env: NOEQUALS\n\n   echo hi\n"),
         at("index.rst:6", "malformed :env: line 'NOEQUALS': write one NAME=value per line"),
     ),
+    Case(
+        "negative-retry",
+        rst(".. release-step:: s1\n   :retry: -1\n\n   echo hi\n"),
+        at("index.rst:6", "option :retry: must be a whole number >= 0, not '-1'"),
+    ),
+    Case(
+        "nan-timeout",
+        rst(".. release-step:: s1\n   :timeout: nan\n\n   echo hi\n"),
+        at("index.rst:6", "option :timeout: must be a number of seconds > 0, not 'nan'"),
+    ),
+    Case(
+        "empty-title",
+        rst(".. release-step:: s1\n   :title:\n\n   echo hi\n"),
+        at("index.rst:6", "option :title: needs a value"),
+    ),
+    Case(
+        "troubleshoot-bad-match-regex",
+        rst(".. release-troubleshoot:: t1\n   :match: (x\n\n   Fix it.\n"),
+        at(
+            "index.rst:6",
+            "option :match: '(x' is not a valid regular expression (missing ), unterminated "
+            "subpattern at position 0)",
+        ),
+    ),
+    Case(
+        "troubleshoot-without-fix",
+        rst(".. release-troubleshoot:: t1\n   :match: x\n"),
+        at("index.rst:6", "troubleshooting entry 't1' needs its fix as content"),
+    ),
+    Case(
+        "quickref-with-content",
+        rst(".. release-quickref:: pypi\n\n   git tag\n"),
+        at("index.rst:6", "release-quickref takes no content; it is built from the steps"),
+    ),
     # MyST: the same directives in ```{name} fences; the same messages as reST.
     Case(
         "myst-non-numeric-timeout",
@@ -356,6 +390,21 @@ def test_malformed_input_gives_one_located_warning_and_fails(
     assert warning_lines(result.stderr, srcdir) == [case.warning]
     assert result.status == 1, "the build gate must fail the build without -W"
     assert "runbook: the build failed with 1 problem(s)" in result.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a release-quickref naming an unknown runbook renders nothing, without a warning",
+)
+def test_quickref_of_an_unknown_runbook_is_reported(
+    make_srcdir: Callable[[dict[str, str]], Path],
+) -> None:
+    srcdir = make_srcdir({"conf.py": CONF, **rst(".. release-quickref:: nope\n")})
+    result = sphinx_build(srcdir, "html")
+    assert len(warning_lines(result.stderr, srcdir)) == 1
+    assert "SRCDIR/index.rst:6: WARNING: " in result.stderr
+    assert "'nope'" in result.stderr
+    assert result.status == 1
 
 
 def test_malformed_cases_cover_at_least_twenty_distinct_messages() -> None:

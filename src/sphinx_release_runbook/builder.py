@@ -54,7 +54,14 @@ class RunbookBuilder(Builder):
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         write_atomic(outdir / "runbook.json", export.to_json())
-        findings = [finding.to_dict() for finding in all_findings(self.env)]
+        # Suppressed findings stay out, so `runbook check` agrees with the docs build.
+        findings = [
+            finding.to_dict()
+            for finding in all_findings(self.env)
+            if not logging.is_suppressed_warning(
+                "runbook", finding.subtype, self.config.suppress_warnings
+            )
+        ]
         write_atomic(outdir / FINDINGS_FILE, json.dumps(findings, indent=2) + "\n")
         write_atomic(outdir / INPUTS_FILE, json.dumps(self._inputs(), indent=2) + "\n")
         settings = {"script_path": self.config.runbook_script_path or None}

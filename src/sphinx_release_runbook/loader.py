@@ -178,7 +178,11 @@ def _fingerprint(paths: list[Path]) -> str:
     for path in sorted(set(paths)):
         digest.update(str(path).encode())
         try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            if path.is_dir():
+                # A directory dependency stands for "a path that may appear here".
+                digest.update("\0".join(sorted(p.name for p in path.iterdir())).encode())
+            else:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:
             digest.update(b"<missing>")
     return digest.hexdigest()

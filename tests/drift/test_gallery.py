@@ -74,7 +74,7 @@ EXPECTED: dict[str, list[str]] = {
         "index.rst:6: WARNING: link into this repository points at a missing path "
         "'docs/old-guide.md': https://github.com/example/proj/blob/main/docs/old-guide.md "
         "[runbook.link]",
-        "index.rst:10: WARNING: link into this repository points at a missing path 'gone': "
+        "index.rst:13: WARNING: link into this repository points at a missing path 'gone': "
         "https://github.com/example/proj/tree/main/gone [runbook.link]",
     ],
 }

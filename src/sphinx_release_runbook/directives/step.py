@@ -21,6 +21,7 @@ from ..templating import (
 )
 from ..variables import display_values
 from .base import DirectiveError, OptionKind, Options, RunbookDirective
+from .runbook import project_name
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -197,18 +198,27 @@ class ReleaseStepDirective(RunbookDirective):
             )
         if step.kind == "manual":
             container = nodes.container(classes=["runbook-instructions"])
-            shown = render(step.instructions, display_values("v{{ version }}", "PACKAGE"))
-            self.state.nested_parse(
-                StringList(shown.splitlines(), self.get_source_info()[0]),
-                self.content_offset,
-                container,
+            # Line by line, keeping each line's source position for warnings inside.
+            package = project_name(self.repo_root / "pyproject.toml") or str(self.config.project)
+            display = display_values("v{{ version }}", package)
+            shown = StringList(
+                [self._display_line(line, display) for line in self.content],
+                items=list(self.content.items),
             )
+            self.state.nested_parse(shown, self.content_offset, container)
             body.append(container)
         elif step.kind == "bump":
             body.extend(self._bump_preview(step))
         else:
             body.append(self._commands_node("\n".join(self.content).strip("\n"), step))
         return body
+
+    @staticmethod
+    def _display_line(line: str, display: dict[str, str]) -> str:
+        try:
+            return render(line, display)
+        except PlaceholderError:  # an expression spanning lines: show it as written
+            return line
 
     def _commands_node(self, template: str, step: Step, language: str = "bash") -> nodes.Node:
         node = release_commands(
@@ -241,6 +251,7 @@ class ReleaseStepDirective(RunbookDirective):
     def _bump_preview(self, step: Step) -> list[nodes.Node]:
         """The real lines of the real files, the version replaced by its placeholder."""
         previews: list[nodes.Node] = []
+        reported_missing: set[str] = set()  # one finding per missing file, not per key
         for target in step.bump:
             path = self.repo_root / target.path
             self.note_repo_file(path)
@@ -249,7 +260,10 @@ class ReleaseStepDirective(RunbookDirective):
                 site = bumping.locate(text, target)
             except bumping.BumpError as exc:
                 missing = not path.is_file()
-                self.report(str(exc), "path" if missing else "version")
+                if not (missing and target.path in reported_missing):
+                    self.report(str(exc), "path" if missing else "version")
+                if missing:
+                    reported_missing.add(target.path)
                 previews.append(
                     nodes.literal_block(
                         f"{target.path}: {target.key}", f"{target.path}: {target.key}"

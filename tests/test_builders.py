@@ -186,11 +186,6 @@ def test_project_docs_build_with_every_fallback_builder(tmp_path: Path) -> None:
     assert failures == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: manual-step instructions are rendered at read time with a fixed v{{ version }} "
-    "tag and 'PACKAGE', not the runbook's :tag: and :package: (see the test report)",
-)
 def test_manual_instructions_show_the_runbooks_own_tag(tmp_path: Path) -> None:
     srcdir = shutil.copytree(ROOTS / "test-twins", tmp_path / "src")
     result = sphinx_build(

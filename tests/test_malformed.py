@@ -392,10 +392,6 @@ def test_malformed_input_gives_one_located_warning_and_fails(
     assert "runbook: the build failed with 1 problem(s)" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a release-quickref naming an unknown runbook renders nothing, without a warning",
-)
 def test_quickref_of_an_unknown_runbook_is_reported(
     make_srcdir: Callable[[dict[str, str]], Path],
 ) -> None:
@@ -403,7 +399,10 @@ def test_quickref_of_an_unknown_runbook_is_reported(
     result = sphinx_build(srcdir, "html")
     assert len(warning_lines(result.stderr, srcdir)) == 1
     assert "SRCDIR/index.rst:6: WARNING: " in result.stderr
-    assert "'nope'" in result.stderr
+    assert (
+        "SRCDIR/index.rst:6: WARNING: release-quickref names unknown runbook 'nope'; "
+        "declared: pypi [runbook.structure]"
+    ) in warning_lines(result.stderr, srcdir)
     assert result.status == 1
 
 

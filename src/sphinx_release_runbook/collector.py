@@ -16,7 +16,13 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from .findings import Finding
 from .model import Source, Step, Troubleshoot, VersionScheme
-from .nodes import release_runbook, release_step, release_step_title, release_troubleshoot
+from .nodes import (
+    release_quickref,
+    release_runbook,
+    release_step,
+    release_step_title,
+    release_troubleshoot,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,7 +46,20 @@ class RunbookDeclaration:
         return self.name
 
 
-Entry = RunbookDeclaration | Step | Troubleshoot
+@dataclass
+class QuickrefReference:
+    """A ``release-quickref``: checked once all runbooks are known."""
+
+    runbook: str
+    source: Source
+    title: str = "quickref"
+
+    @property
+    def name_or_id(self) -> str:
+        return self.runbook
+
+
+Entry = RunbookDeclaration | Step | Troubleshoot | QuickrefReference
 
 
 @dataclass
@@ -133,7 +152,9 @@ class RunbookCollector(EnvironmentCollector):
 
 
 def _entry_node(node: nodes.Node) -> bool:
-    return isinstance(node, release_runbook | release_step | release_troubleshoot)
+    return isinstance(
+        node, release_runbook | release_step | release_troubleshoot | release_quickref
+    )
 
 
 def _section_title(node: nodes.Node) -> str | None:

@@ -41,6 +41,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.add_node(nodes.release_runbook)
     app.add_node(nodes.release_troubleshoot)
+    app.add_node(nodes.release_step_meta)
+    app.add_node(nodes.release_instructions)
+    app.add_node(nodes.release_var, html=(nodes.visit_var_html, nodes.depart_nothing))
     app.add_node(nodes.release_step, html=(nodes.visit_step_html, nodes.depart_step_html))
     app.add_node(nodes.release_step_title, html=(nodes.visit_step_title_html, nodes.depart_nothing))
     app.add_node(nodes.release_commands, html=(nodes.visit_commands_html, nodes.depart_nothing))

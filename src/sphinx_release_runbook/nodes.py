@@ -37,6 +37,14 @@ class release_commands(nodes.literal_block):
     """
 
 
+class release_instructions(nodes.container):
+    """A manual step's instructions; placeholder sentinels become spans on resolve."""
+
+
+class release_var(nodes.inline):
+    """One placeholder in prose, shown as its display value (``X.Y.Z``)."""
+
+
 class release_step_meta(nodes.paragraph):
     """A step's options in words; placeholders are filled on ``doctree-resolved``."""
 
@@ -59,7 +67,7 @@ class release_version_box(nodes.comment):
 
 # Identifier-shaped so a Pygments lexer keeps each one inside a single token.
 SENTINEL = "RUNBOOKxVARx{name}xEND"
-_SENTINEL_RE = re.compile(r"RUNBOOKxVARx([a-z_]+)xEND")
+SENTINEL_RE = re.compile(r"RUNBOOKxVARx([a-z_]+)xEND")
 
 
 def sentinel_values(names: list[str]) -> dict[str, str]:
@@ -75,7 +83,7 @@ def _placeholder_span(name: str, display: dict[str, str]) -> str:
 
 def mark_placeholders(markup: str, display: dict[str, str]) -> str:
     """Replace sentinels in highlighted HTML with marked-up placeholder spans."""
-    return _SENTINEL_RE.sub(lambda m: _placeholder_span(m.group(1), display), markup)
+    return SENTINEL_RE.sub(lambda m: _placeholder_span(m.group(1), display), markup)
 
 
 def visit_commands_html(self: HTML5Translator, node: release_commands) -> None:
@@ -86,7 +94,7 @@ def visit_commands_html(self: HTML5Translator, node: release_commands) -> None:
     if marked:
         highlighted = self.highlighter.highlight_block(marked, language, location=node, force=True)
         # A lexer that split a sentinel would leave a fragment behind: fall back to plain text.
-        if len(_SENTINEL_RE.findall(highlighted)) != len(_SENTINEL_RE.findall(marked)):
+        if len(SENTINEL_RE.findall(highlighted)) != len(SENTINEL_RE.findall(marked)):
             escaped = html.escape(marked)
             highlighted = f'<div class="highlight"><pre>{escaped}</pre></div>'
         highlighted = mark_placeholders(highlighted, display)
@@ -104,6 +112,11 @@ def visit_commands_html(self: HTML5Translator, node: release_commands) -> None:
     )
     self.body.append(highlighted)
     self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def visit_var_html(self: HTML5Translator, node: release_var) -> None:
+    self.body.append(_placeholder_span(node["name"], {node["name"]: node.astext()}))
     raise nodes.SkipNode
 
 

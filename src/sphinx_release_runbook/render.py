@@ -14,11 +14,14 @@ from sphinx.errors import NoUri
 
 from .model import PLACEHOLDERS, Runbook, Step
 from .nodes import (
+    SENTINEL_RE,
     release_commands,
+    release_instructions,
     release_overview,
     release_quickref,
     release_step_meta,
     release_step_title,
+    release_var,
     release_version_box,
     sentinel_values,
 )
@@ -48,6 +51,31 @@ def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
     node["marked"] = marked
     node.children = [nodes.Text(shown)]
     node.rawsource = shown
+
+
+def _fill_prose(container: nodes.Element, display: dict[str, str]) -> None:
+    """Turn placeholder sentinels in prose into ``release_var`` nodes (spans in HTML)."""
+    for text in list(container.findall(nodes.Text)):
+        if SENTINEL_RE.search(text) is None:
+            continue
+        parent = text.parent
+        pieces: list[nodes.Node] = []
+        position = 0
+        for match in SENTINEL_RE.finditer(text):
+            if match.start() > position:
+                pieces.append(nodes.Text(text[position : match.start()]))
+            name = match.group(1)
+            pieces.append(release_var("", display.get(name, name), name=name))
+            position = match.end()
+        if position < len(text):
+            pieces.append(nodes.Text(text[position:]))
+        index = parent.index(text)
+        parent[index : index + 1] = pieces
+    for element in container.findall(nodes.Element):
+        for attribute in ("refuri", "refid"):
+            value = element.get(attribute)
+            if isinstance(value, str) and SENTINEL_RE.search(value):
+                element[attribute] = SENTINEL_RE.sub(lambda m: display.get(m.group(1), ""), value)
 
 
 def _fill_meta(node: release_step_meta, runbook: Runbook | None) -> None:
@@ -98,7 +126,8 @@ def quickref_template(runbook: Runbook) -> str:
         lines = [f"# {step.number}. {step.title}"]
         if step.kind == "bump":
             lines.extend(
-                f"#    set {target.key} in {target.path} to {{{{ version }}}}"
+                f"#    set {target.key} in {target.path} to "
+                + ("{{ version_info }}" if target.key.endswith("_info__") else "{{ version }}")
                 for target in step.bump
             )
             if not bumped:  # one call sets every version source of the runbook
@@ -125,6 +154,9 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         step = resolved.steps.get(commands.get("step_id", ""))
         runbook = resolved.runbook(step.runbook if step else commands.get("runbook", ""))
         _fill_commands(commands, runbook)
+    for instructions in list(doctree.findall(release_instructions)):
+        step = resolved.steps.get(instructions["step_id"])
+        _fill_prose(instructions, _display(resolved.runbook(step.runbook) if step else None))
     for meta in list(doctree.findall(release_step_meta)):
         step = resolved.steps.get(meta["step_id"])
         _fill_meta(meta, resolved.runbook(step.runbook) if step else None)
@@ -157,6 +189,7 @@ def _runbook_node(node: nodes.Node) -> bool:
     return isinstance(
         node,
         release_step_title
+        | release_instructions
         | release_step_meta
         | release_commands
         | release_overview

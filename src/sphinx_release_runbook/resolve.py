@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from .collector import RunbookDeclaration, store_of
+from .collector import QuickrefReference, RunbookDeclaration, store_of
 from .drift_build import version_findings
 from .findings import Finding
 from .model import Runbook, Step, Troubleshoot
@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 class Problem(Protocol):
     def __call__(
-        self, entry: Step | Troubleshoot | RunbookDeclaration, subtype: str, text: str
+        self,
+        entry: Step | Troubleshoot | RunbookDeclaration | QuickrefReference,
+        subtype: str,
+        text: str,
     ) -> None: ...
 
 
@@ -86,8 +89,13 @@ def _assemble(env: BuildEnvironment) -> Resolved:
     seen_steps: dict[str, Step] = {}
     seen_entries: dict[str, Troubleshoot] = {}
     pending_troubleshoot: list[Troubleshoot] = []
+    quickrefs: list[QuickrefReference] = []
 
-    def problem(entry: Step | Troubleshoot | RunbookDeclaration, subtype: str, text: str) -> None:
+    def problem(
+        entry: Step | Troubleshoot | RunbookDeclaration | QuickrefReference,
+        subtype: str,
+        text: str,
+    ) -> None:
         result.findings.append(
             Finding(
                 entry.source.path,
@@ -103,7 +111,9 @@ def _assemble(env: BuildEnvironment) -> Resolved:
         if record is None:
             continue
         for entry in record.entries:
-            if isinstance(entry, RunbookDeclaration):
+            if isinstance(entry, QuickrefReference):
+                quickrefs.append(entry)
+            elif isinstance(entry, RunbookDeclaration):
                 if entry.name in declared:
                     first = declared[entry.name].source
                     problem(
@@ -177,6 +187,17 @@ def _assemble(env: BuildEnvironment) -> Resolved:
         result.troubleshoot[entry.id] = resolved_entry
     # Drift across documents: every version source of a runbook holds one version.
     result.findings.extend(version_findings(env, result.runbooks))
+    for quickref in quickrefs:
+        if result.runbook(quickref.runbook) is None:
+            names = ", ".join(runbook.name for runbook in result.runbooks) or "none"
+            problem(
+                quickref,
+                "structure",
+                f"release-quickref names unknown runbook {quickref.runbook!r}; declared: {names}"
+                if quickref.runbook
+                else f"release-quickref needs a runbook name when there is not exactly one; "
+                f"declared: {names}",
+            )
     result.findings.sort()
     return result
 

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from docutils import nodes
 
+from ..collector import QuickrefReference
 from ..nodes import release_quickref
 from .base import DirectiveError, OptionKind, RunbookDirective
 
@@ -22,4 +23,5 @@ class ReleaseQuickrefDirective(RunbookDirective):
             raise DirectiveError("release-quickref takes no content; it is built from the steps")
         node = release_quickref(runbook=name, docname=self.env.docname)
         self.set_source_info(node)
+        node["entry"] = QuickrefReference(name, self.source())
         return [node]

@@ -10,8 +10,15 @@ from docutils.statemachine import StringList
 
 from .. import bump as bumping
 from ..drift_build import check_step
-from ..model import STEP_KINDS, BumpTarget, Step
-from ..nodes import release_commands, release_step, release_step_meta, release_step_title
+from ..model import PLACEHOLDERS, STEP_KINDS, BumpTarget, Step
+from ..nodes import (
+    release_commands,
+    release_instructions,
+    release_step,
+    release_step_meta,
+    release_step_title,
+    sentinel_values,
+)
 from ..templating import (
     PlaceholderError,
     check_placeholders,
@@ -19,9 +26,7 @@ from ..templating import (
     split_commands,
     unterminated,
 )
-from ..variables import display_values
 from .base import DirectiveError, OptionKind, Options, RunbookDirective
-from .runbook import project_name
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -197,12 +202,12 @@ class ReleaseStepDirective(RunbookDirective):
                 )
             )
         if step.kind == "manual":
-            container = nodes.container(classes=["runbook-instructions"])
-            # Line by line, keeping each line's source position for warnings inside.
-            package = project_name(self.repo_root / "pyproject.toml") or str(self.config.project)
-            display = display_values("v{{ version }}", package)
+            container = release_instructions(classes=["runbook-instructions"], step_id=step.id)
+            # Placeholders become sentinels that doctree-resolved turns into spans with the
+            # runbook's display values; line by line, so warnings inside keep their lines.
+            markers = sentinel_values(list(PLACEHOLDERS))
             shown = StringList(
-                [self._display_line(line, display) for line in self.content],
+                [self._display_line(line, markers) for line in self.content],
                 items=list(self.content.items),
             )
             self.state.nested_parse(shown, self.content_offset, container)

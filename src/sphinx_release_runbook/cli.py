@@ -25,12 +25,14 @@ def fail(message: str, code: ExitCode) -> None:
     sys.exit(int(code))
 
 
-def load(runbook_file: Path | None, root: Path | None = None) -> Loaded:
+def load(
+    runbook_file: Path | None, root: Path | None = None, *, write_cache: bool = True
+) -> Loaded:
     """The runbook export for the CLI: a file, or the docs of the current repository."""
     try:
         if runbook_file is not None:
             return load_json(runbook_file)
-        return build(find_project_root(root or Path.cwd()))
+        return build(find_project_root(root or Path.cwd()), write_cache=write_cache)
     except LoadError as exc:
         fail(str(exc), ExitCode.DOCS)
         raise  # unreachable: fail() exits
@@ -136,7 +138,7 @@ def run_command(
             "--version is required (a version such as 1.2.3, or major, minor, patch)",
             ExitCode.USAGE,
         )
-    loaded = load(runbook_file)
+    loaded = load(runbook_file, write_cache=not dry_run)
     runbook = pick(loaded, name)
     console = Console(Masker())
     invocation = Invocation(
@@ -190,7 +192,7 @@ def bump_command(version: str, dry_run: bool, runbook_file: Path | None, name: s
     from .runner.validate import ValidationError, validate_release
     from .variables import version_info
 
-    runbook = pick(load(runbook_file), name)
+    runbook = pick(load(runbook_file, write_cache=not dry_run), name)
     if not runbook.bump_targets:
         fail(f"runbook {runbook.name!r} has no :bump: targets", ExitCode.USAGE)
     root = find_project_root(Path.cwd())

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,15 +206,19 @@ def _read_findings(outdir: Path) -> list[Finding]:
     ]
 
 
-def build(root: Path, *, use_cache: bool = True) -> Loaded:
-    """The runbook of the docs of *root*, with the project's default runbook name."""
-    loaded = _build(root, use_cache=use_cache)
+def build(root: Path, *, use_cache: bool = True, write_cache: bool = True) -> Loaded:
+    """The runbook of the docs of *root*, with the project's default runbook name.
+
+    With *write_cache* false (``--dry-run``) a valid cache is still read, but a
+    build goes to a temporary directory, so nothing in the repository is written.
+    """
+    loaded = _build(root, use_cache=use_cache, write_cache=write_cache)
     default = _pyproject_settings(root).get("runbook")
     loaded.default_name = str(default) if default else None
     return loaded
 
 
-def _build(root: Path, *, use_cache: bool) -> Loaded:
+def _build(root: Path, *, use_cache: bool, write_cache: bool) -> Loaded:
     """Run the ``runbook`` builder over the docs of *root*, or reuse the cached result."""
     docs = find_docs(root)
     cache = root / CACHE_DIR
@@ -225,6 +230,10 @@ def _build(root: Path, *, use_cache: bool) -> Loaded:
         inputs = [Path(p) for p in manifest.get("inputs", [])]
         if manifest.get("key") == _fingerprint(sources + inputs):
             return _loaded_from(outdir)
+    if not write_cache:
+        with tempfile.TemporaryDirectory(prefix="runbook-build-") as scratch:
+            _run_sphinx(docs, Path(scratch) / "out", Path(scratch) / "doctrees")
+            return _loaded_from(Path(scratch) / "out")
     ensure_private_dir(root / CACHE_DIR.parent)
     _run_sphinx(docs, outdir, cache / "doctrees")
     inputs = [Path(p) for p in json.loads((outdir / INPUTS_FILE).read_text(encoding="utf-8"))]

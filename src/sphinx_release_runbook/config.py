@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
+
+from .repository import git_toplevel
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -27,22 +28,6 @@ def register(app: Sphinx) -> None:
     app.add_config_value("runbook_docs_url", "", "env", types=frozenset({str}))
     app.add_config_value("runbook_script_path", "", "env", types=frozenset({str}))
     app.connect("config-inited", validate)
-
-
-def _git_toplevel(directory: Path) -> Path | None:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    return Path(result.stdout.strip())
 
 
 def _conf_location(app: Sphinx) -> tuple[str, int]:
@@ -90,4 +75,4 @@ def resolve_repo_root(app: Sphinx, config: Config) -> Path:
             subtype="config",
             location=_conf_location(app),
         )
-    return (_git_toplevel(confdir) or confdir).resolve()
+    return (git_toplevel(confdir) or confdir).resolve()

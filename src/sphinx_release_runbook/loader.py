@@ -14,7 +14,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ import tomlkit.exceptions
 from .bump import write_atomic
 from .findings import Finding
 from .model import Export, SchemaError
+from .repository import git_toplevel
 
 CACHE_DIR = Path(".runbook") / "cache"
 MANIFEST = "manifest.json"
@@ -72,19 +72,7 @@ def ensure_private_dir(directory: Path) -> None:
 
 def find_repo_root(start: Path) -> Path:
     """The git top level containing *start*, else *start* itself."""
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        return start.resolve()
-    if result.returncode == 0 and result.stdout.strip():
-        return Path(result.stdout.strip()).resolve()
-    return start.resolve()
+    return (git_toplevel(start) or start).resolve()
 
 
 def find_project_root(start: Path) -> Path:

@@ -142,33 +142,36 @@ def quickref_template(runbook: Runbook) -> str:
 
 
 def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved`` handler."""
-    if not any(True for _ in doctree.findall(_runbook_node)):
+    """``doctree-resolved`` handler: one walk of the tree, then each node is filled."""
+    found = list(doctree.findall(_runbook_node))
+    if not found:
         return
     resolved = resolve(app.env)
-    for title in list(doctree.findall(release_step_title)):
-        step = resolved.steps.get(title["step_id"])
-        title["number"] = step.number if step else 0
-        title.children = [nodes.Text(f"{title['number'] or '?'}. {title['title']}")]
-    for commands in list(doctree.findall(release_commands)):
-        step = resolved.steps.get(commands.get("step_id", ""))
-        runbook = resolved.runbook(step.runbook if step else commands.get("runbook", ""))
-        _fill_commands(commands, runbook)
-    for instructions in list(doctree.findall(release_instructions)):
-        step = resolved.steps.get(instructions["step_id"])
-        _fill_prose(instructions, _display(resolved.runbook(step.runbook) if step else None))
-    for meta in list(doctree.findall(release_step_meta)):
-        step = resolved.steps.get(meta["step_id"])
-        _fill_meta(meta, resolved.runbook(step.runbook) if step else None)
-    for overview in list(doctree.findall(release_overview)):
-        runbook = resolved.runbook(overview["runbook"])
-        overview.replace_self(_overview(app, docname, runbook) if runbook else [])
-    for quickref in list(doctree.findall(release_quickref)):
-        _replace_quickref(quickref, resolved)
-    for box in doctree.findall(release_version_box):
-        runbook = resolved.runbook(box["data"]["runbook"])
-        if runbook is not None:
-            box["data"]["steps"] = str(len(runbook.steps))
+
+    def runbook_of(node: nodes.Element) -> Runbook | None:
+        step = resolved.steps.get(node.get("step_id", ""))
+        return resolved.runbook(step.runbook if step else node.get("runbook", ""))
+
+    for node in found:
+        if isinstance(node, release_step_title):
+            step = resolved.steps.get(node["step_id"])
+            node["number"] = step.number if step else 0
+            node.children = [nodes.Text(f"{node['number'] or '?'}. {node['title']}")]
+        elif isinstance(node, release_commands):
+            _fill_commands(node, runbook_of(node))
+        elif isinstance(node, release_instructions):
+            _fill_prose(node, _display(runbook_of(node)))
+        elif isinstance(node, release_step_meta):
+            _fill_meta(node, runbook_of(node))
+        elif isinstance(node, release_overview):
+            runbook = resolved.runbook(node["runbook"])
+            node.replace_self(_overview(app, docname, runbook) if runbook else [])
+        elif isinstance(node, release_quickref):
+            _replace_quickref(node, resolved)
+        elif isinstance(node, release_version_box):
+            runbook = resolved.runbook(node["data"]["runbook"])
+            if runbook is not None:
+                node["data"]["steps"] = str(len(runbook.steps))
 
 
 def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:

@@ -81,8 +81,15 @@ def unterminated(commands: Iterable[CommandText]) -> CommandText | None:
     return None
 
 
+def _is_plain(template: str) -> bool:
+    """No Jinja2 syntax at all: most lines of a guide, and they need no parsing."""
+    return "{{" not in template and "{%" not in template and "{#" not in template
+
+
 def placeholder_names(template: str) -> set[str]:
     """The variable names a template uses; raises :class:`PlaceholderError` on bad syntax."""
+    if _is_plain(template):
+        return set()
     try:
         parsed = _ENVIRONMENT.parse(template)
     except jinja2.TemplateSyntaxError as exc:
@@ -108,6 +115,8 @@ def _compiled(template: str) -> jinja2.Template:
 
 def render(template: str, values: Mapping[str, object]) -> str:
     """Fill placeholders; an undefined name raises :class:`PlaceholderError`."""
+    if _is_plain(template):
+        return template
     try:
         return _compiled(template).render(**values)
     except jinja2.UndefinedError as exc:

@@ -161,7 +161,7 @@ def run_command(
     )
     root = find_project_root(Path.cwd())
     try:
-        drift_gate(loaded.findings, force, console)
+        drift_gate(loaded.findings, force, console, continuing=bool(start or only or resume))
         code = Session(runbook, root, options, console).run()
     except RunError as exc:
         fail(str(exc), exc.code)

@@ -69,9 +69,19 @@ class RunOptions:
     invocation: report.Invocation = field(default_factory=report.Invocation)
 
 
-def drift_gate(findings: Sequence[Finding], force: bool, console: Console) -> None:
-    """Print drift findings; refuse to run unless *force*."""
-    drift = sorted(f for f in findings if f.is_drift)
+def drift_gate(
+    findings: Sequence[Finding], force: bool, console: Console, *, continuing: bool = False
+) -> None:
+    """Print drift findings; refuse to run unless *force*.
+
+    When *continuing* a release (``--from``, ``--only``, ``--resume``), version sources
+    that disagree are expected: an earlier run bumped some of them.  The runner's own
+    validation decides then, with the state of that run as evidence, so
+    ``runbook.version`` findings do not block it here.
+    """
+    drift = sorted(
+        f for f in findings if f.is_drift and not (continuing and f.subtype == "version")
+    )
     if not drift:
         return
     for finding in drift:

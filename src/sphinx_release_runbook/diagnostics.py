@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from .findings import Finding, Subtype
+from .findings import Finding
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -18,24 +18,32 @@ logger = logging.getLogger("sphinx_release_runbook")
 
 def repo_path(env: BuildEnvironment, docname: str) -> str:
     """The document's source path relative to the repository root (POSIX separators)."""
+    return relative_to_repo(env, env.doc2path(docname))
+
+
+def relative_to_repo(env: BuildEnvironment, filename: str | os.PathLike[str]) -> str:
+    """*filename* relative to the repository root (POSIX separators)."""
     root = Path(env.config.runbook_repo_root or env.srcdir)
-    source = Path(env.doc2path(docname))
+    source = Path(filename)
     try:
         return source.relative_to(root).as_posix()
     except ValueError:
         return Path(os.path.relpath(source, root)).as_posix()
 
 
-def make_finding(
-    env: BuildEnvironment, docname: str, line: int, subtype: Subtype, message: str, diff: str = ""
-) -> Finding:
-    return Finding(repo_path(env, docname), line, subtype, message, docname=docname, diff=diff)
+def _in_document(finding: Finding) -> bool:
+    """Whether the finding sits in its document's own file (not in an included one)."""
+    return Path(finding.path).with_suffix("").as_posix().endswith(finding.docname)
 
 
 def emit(finding: Finding) -> None:
     """Log *finding* as a located warning (``path:line: WARNING: ... [runbook.x]``)."""
+    # Sphinx prints a document's own path for (docname, line); an included file is named
+    # by its repository path instead.
     location: tuple[str, int] | str = (
-        (finding.docname, finding.line) if finding.docname else f"{finding.path}:{finding.line}"
+        (finding.docname, finding.line)
+        if finding.docname and _in_document(finding)
+        else f"{finding.path}:{finding.line}"
     )
     logger.warning(
         finding.text(),

@@ -18,8 +18,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from ..diagnostics import emit, make_finding, repo_path
-from ..findings import Subtype
+from ..diagnostics import emit, relative_to_repo, repo_path
+from ..findings import Finding, Subtype
 from ..model import Source
 
 OptionKind = Literal["text", "flag", "int", "number", "lines", "regex"]
@@ -106,21 +106,28 @@ class RunbookDirective(SphinxDirective):
         """Record a finding for this document and print it as a located warning."""
         from ..collector import store_of
 
-        finding = make_finding(
-            self.env, self.env.docname, line or self.lineno, subtype, message, diff
+        source = self.source()
+        finding = Finding(
+            source.path, line or source.line, subtype, message, docname=source.docname, diff=diff
         )
         store_of(self.env).add_finding(finding)
         emit(finding)
 
     def source(self) -> Source:
-        return Source(self.env.docname, repo_path(self.env, self.env.docname), self.lineno)
+        """Where the directive is written: in an ``.. include::``d file, that file and line."""
+        filename, line = self.get_source_info()
+        path = repo_path(self.env, self.env.docname)
+        if filename:
+            path = relative_to_repo(self.env, filename)
+        return Source(self.env.docname, path, line or self.lineno)
 
     def content_line(self, offset: int) -> int:
-        """The source line of content line *offset* (0-based)."""
+        """The line, in the directive's own source file, of content line *offset* (0-based)."""
         if self.is_myst:
             # MyST gives content_offset relative to the fence line, not to the document.
             return self.lineno + self.content_offset + offset + 1
-        return self.content_offset + offset + 1
+        _source, line = self.state_machine.get_source_and_line(self.content_offset + offset + 1)
+        return line if isinstance(line, int) else self.content_offset + offset + 1
 
     @property
     def is_myst(self) -> bool:

@@ -1,0 +1,47 @@
+"""Directives in an ``.. include::``d file are located in that file, not in the includer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import load_export, sphinx_build, steps_of, warning_lines
+
+CONF = (
+    'project = "inc"\nextensions = ["sphinx_release_runbook"]\n'
+    'exclude_patterns = ["_build", "_inc.rst"]\n'
+)
+INDEX = "Guide\n=====\n\n.. release-runbook:: r\n\nSome prose.\n\n.. include:: _inc.rst\n"
+INCLUDED = (
+    "Included\n--------\n\n"
+    ".. release-step:: first\n\n   echo ok\n   echo {{ nope }}\n\n"  # line 4; command on 7
+    ".. release-step:: second\n   :kind: nah\n\n   echo\n"  # line 9
+)
+GOOD = "Included\n--------\n\n.. release-step:: first\n\n   echo {{ version }}\n"
+
+
+def test_warnings_name_the_included_file_and_its_lines(
+    make_srcdir: Callable[[dict[str, str]], Path],
+) -> None:
+    srcdir = make_srcdir({"conf.py": CONF, "index.rst": INDEX, "_inc.rst": INCLUDED})
+    result = sphinx_build(srcdir, "html")
+    assert result.status == 1
+    lines = warning_lines(result.stderr, srcdir)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("_inc.rst:7: WARNING: unknown placeholder {{ nope }}")
+    assert lines[1] == (
+        "_inc.rst:9: WARNING: option :kind: must be one of command, check, manual, bump, "
+        "wait, not 'nah' [runbook.directive]"
+    )
+
+
+def test_runbook_json_records_the_included_file_as_the_step_source(
+    make_srcdir: Callable[[dict[str, str]], Path],
+) -> None:
+    srcdir = make_srcdir({"conf.py": CONF, "index.rst": INDEX, "_inc.rst": GOOD})
+    result = sphinx_build(srcdir, "runbook")
+    assert result.status == 0, result.stderr
+    (step,) = steps_of(load_export(srcdir / "_build" / "runbook" / "runbook.json"))
+    assert step["source"]["docname"] == "index"
+    assert step["source"]["path"].endswith("_inc.rst")
+    assert step["source"]["line"] == 4

@@ -36,6 +36,13 @@ def load(
     except LoadError as exc:
         fail(str(exc), ExitCode.DOCS)
         raise  # unreachable: fail() exits
+    except KeyboardInterrupt:
+        # The cache manifest is written last, so an interrupted build is simply redone.
+        fail(
+            "interrupted while building the runbook from the docs; nothing ran",
+            ExitCode.INTERRUPTED,
+        )
+        raise
 
 
 def pick(loaded: Loaded, name: str | None) -> Runbook:

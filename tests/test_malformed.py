@@ -77,6 +77,14 @@ CASES = [
     ),
     Case("missing-id", rst(".. release-step::\n\n   echo hi\n"), at("index.rst:6", MISSING_ID)),
     Case(
+        "anchor-taken-by-a-section",
+        rst("Step 1: Prepare\n---------------\n\n.. release-step:: 1-prepare\n\n   echo hi\n"),
+        at(
+            "index.rst:9",
+            "the anchor 'step-1-prepare' is already used on this page; choose another ID",
+        ),
+    ),
+    Case(
         "invalid-id",
         rst(".. release-step:: bad/id\n\n   echo hi\n"),
         at(

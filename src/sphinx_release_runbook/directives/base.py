@@ -208,6 +208,20 @@ class RunbookDirective(SphinxDirective):
 
     # --- context -------------------------------------------------------------------
 
+    def claim_anchor(self, node: nodes.Element, anchor: str) -> None:
+        """Give *node* the HTML id *anchor*, refusing one the page already uses.
+
+        Registered with the document, so a later section title that slugs to the same
+        id gets another one instead of a duplicate.
+        """
+        document = self.state.document
+        if anchor in document.ids:
+            raise DirectiveError(
+                f"the anchor {anchor!r} is already used on this page; choose another ID"
+            )
+        node["ids"].append(anchor)
+        document.ids[anchor] = node
+
     @property
     def repo_root(self) -> Path:
         return Path(self.config.runbook_repo_root or self.env.srcdir)

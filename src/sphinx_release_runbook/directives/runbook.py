@@ -61,7 +61,8 @@ class ReleaseRunbookDirective(RunbookDirective):
             source=self.source(),
             anchor=f"runbook-{name}",
         )
-        node = release_runbook(ids=[declaration.anchor], runbook=name, classes=["runbook"])
+        node = release_runbook(runbook=name, classes=["runbook"])
+        self.claim_anchor(node, declaration.anchor)
         self.set_source_info(node)
         node["entry"] = declaration
         node += nodes.rubric("", declaration.title, classes=["runbook-title"])

@@ -96,7 +96,8 @@ class ReleaseStepDirective(RunbookDirective):
         for template in [step.skip_if or "", step.cwd or "", step.expect or "", *step.env.values()]:
             self._check_template(template, self.lineno)
 
-        node = release_step(ids=[step.anchor], step_id=step_id, kind=step.kind)
+        node = release_step(step_id=step_id, kind=step.kind)
+        self.claim_anchor(node, step.anchor)
         self.set_source_info(node)
         node["entry"] = step
         node += release_step_title(

@@ -40,7 +40,8 @@ class ReleaseTroubleshootDirective(RunbookDirective):
             source=self.source(),
             anchor=f"troubleshoot-{entry_id}",
         )
-        node = release_troubleshoot(ids=[entry.anchor], classes=["runbook-troubleshoot"])
+        node = release_troubleshoot(classes=["runbook-troubleshoot"])
+        self.claim_anchor(node, entry.anchor)
         self.set_source_info(node)
         node["entry"] = entry
         if options.text("title"):

@@ -8,6 +8,7 @@ a ``-j 2`` build would silently lose the data of documents read in workers.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -124,7 +125,11 @@ class RunbookCollector(EnvironmentCollector):
         store_of(env).forget(docname)
 
     def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        docnames: AbstractSet[str],
+        other: BuildEnvironment,
     ) -> None:
         ours, theirs = store_of(env), store_of(other)
         for docname in docnames:

@@ -21,6 +21,7 @@ from pathlib import Path
 import tomlkit
 import tomlkit.exceptions
 
+from ._version import __version__
 from .bump import write_atomic
 from .findings import Finding
 from .model import Export, SchemaError
@@ -163,7 +164,8 @@ def _source_files(docs: DocsLocation) -> list[Path]:
 
 
 def _fingerprint(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
+    # The extension's own version is part of the key: an upgrade may export differently.
+    digest = hashlib.sha256(f"sphinx-release-runbook {__version__}".encode())
     for path in sorted(set(paths)):
         digest.update(str(path).encode())
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +31,32 @@ def register(app: Sphinx) -> None:
     app.connect("config-inited", validate)
 
 
-def _conf_location(app: Sphinx) -> tuple[str, int]:
-    return (str(Path(app.confdir, "conf.py")), 0)
+def _warn(app: Sphinx, name: str, message: str) -> None:
+    """A bad config value, located at its assignment in conf.py.
+
+    A string location: no document exists yet, and Sphinx reads a string without a
+    colon as a docname.  The line is the assignment's (1 when set with ``-D``).
+    """
+    conf = Path(app.confdir, "conf.py")
+    line = 1
+    try:
+        for number, text in enumerate(conf.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.match(rf"{name}\s*=", text):
+                line = number
+                break
+    except OSError:
+        pass
+    logger.warning(message, type="runbook", subtype="config", location=f"{conf}:{line}")
 
 
 def validate(app: Sphinx, config: Config) -> None:
     """Fall back to the default, with a located warning, for any bad value."""
     if config.runbook_drift not in DRIFT_MODES:
-        logger.warning(
-            "runbook_drift must be 'error' or 'warning', not %r; using 'error'",
-            config.runbook_drift,
-            type="runbook",
-            subtype="config",
-            location=_conf_location(app),
+        _warn(
+            app,
+            "runbook_drift",
+            f"runbook_drift must be 'error' or 'warning', not {config.runbook_drift!r}; "
+            "using 'error'",
         )
         config.runbook_drift = "error"
     clis: dict[str, Any] = config.runbook_clis
@@ -50,12 +64,11 @@ def validate(app: Sphinx, config: Config) -> None:
         name for name, target in clis.items() if not isinstance(target, str) or ":" not in target
     ]
     if bad:
-        logger.warning(
-            "runbook_clis values must be 'module:object' strings; ignoring %s",
-            ", ".join(map(repr, bad)),
-            type="runbook",
-            subtype="config",
-            location=_conf_location(app),
+        _warn(
+            app,
+            "runbook_clis",
+            "runbook_clis values must be 'module:object' strings; ignoring "
+            + ", ".join(map(repr, bad)),
         )
         config.runbook_clis = {k: v for k, v in clis.items() if k not in bad}
     config.runbook_repo_root = str(resolve_repo_root(app, config))
@@ -68,11 +81,10 @@ def resolve_repo_root(app: Sphinx, config: Config) -> Path:
         root = (confdir / config.runbook_repo_root).resolve()
         if root.is_dir():
             return root
-        logger.warning(
-            "runbook_repo_root %r is not a directory; using the git top level",
-            config.runbook_repo_root,
-            type="runbook",
-            subtype="config",
-            location=_conf_location(app),
+        _warn(
+            app,
+            "runbook_repo_root",
+            f"runbook_repo_root {config.runbook_repo_root!r} is not a directory; "
+            "using the git top level",
         )
     return (git_toplevel(confdir) or confdir).resolve()

@@ -22,6 +22,21 @@ def _export(repo: ArshaiRepo, target: Path) -> None:
     assert target.stat().st_mode & 0o111, "the script must be executable"
 
 
+def _script(
+    repo: ArshaiRepo, script: Path, *args: str, launcher: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run the exported script in *repo* as a user would, with no terminal."""
+    return subprocess.run(
+        [*launcher, "bash", str(script), *args],
+        cwd=repo.root,
+        env=repo.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _comparable(repo: ArshaiRepo) -> dict[str, object]:
     """The release's visible result, without what differs run to run (timestamps, hashes)."""
     state = repo.final_state()
@@ -46,15 +61,7 @@ def test_script_and_runner_leave_the_same_repository(
     for step_id in ARSHAI_OFFLINE_STEPS:
         ran = by_runner.run("--version", "0.4.0", "--yes", "--only", step_id)
         assert ran.returncode == 0, (step_id, ran.stdout, ran.stderr)
-        scripted = subprocess.run(
-            ["bash", str(script), "--version", "0.4.0", "--yes", "--only", step_id],
-            cwd=by_script.root,
-            env=by_script.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        scripted = _script(by_script, script, "--version", "0.4.0", "--yes", "--only", step_id)
         assert scripted.returncode == 0, (step_id, scripted.stdout, scripted.stderr)
 
     runner_state, script_state = _comparable(by_runner), _comparable(by_script)
@@ -70,15 +77,7 @@ def test_script_dry_run_changes_nothing_and_shows_filled_commands(
     script = tmp_path / "release.sh"
     _export(repo, script)
     before = repo.final_state()
-    result = subprocess.run(
-        ["bash", str(script), "--version", "0.4.0", "--dry-run"],
-        cwd=repo.root,
-        env=repo.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _script(repo, script, "--version", "0.4.0", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert '$ git commit -m "chore: bump version to 0.4.0"' in result.stdout
     assert "$ git tag -a v0.4.0" in result.stdout
@@ -98,15 +97,7 @@ def test_script_rejects_bad_versions_before_any_step(
         ("$(touch PWNED)", "not a PEP 440 version"),
         ("0.4.0; touch PWNED", "not a PEP 440 version"),
     ]:
-        result = subprocess.run(
-            ["bash", str(script), "--version", version, "--yes"],
-            cwd=repo.root,
-            env=repo.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = _script(repo, script, "--version", version, "--yes")
         assert result.returncode == 2, (version, result.stdout, result.stderr)
         assert message in result.stderr, (version, result.stderr)
         assert "[1/" not in result.stdout
@@ -120,14 +111,8 @@ def test_script_stops_at_a_confirmation_without_a_terminal(
     repo = make_arshai("tty")
     script = tmp_path / "release.sh"
     _export(repo, script)
-    result = subprocess.run(
-        ["setsid", "bash", str(script), "--version", "0.4.0", "--only", "push-main"],
-        cwd=repo.root,
-        env=repo.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = _script(
+        repo, script, "--version", "0.4.0", "--only", "push-main", launcher=("setsid",)
     )
     assert result.returncode == 6, (result.stdout, result.stderr)
     assert "no terminal; re-run with --yes" in result.stderr

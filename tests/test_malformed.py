@@ -77,6 +77,25 @@ CASES = [
     ),
     Case("missing-id", rst(".. release-step::\n\n   echo hi\n"), at("index.rst:6", MISSING_ID)),
     Case(
+        "release-file-outside-the-repository",
+        rst(".. release-file:: ../../etc/passwd\n"),
+        at(
+            "index.rst:6",
+            "release-file '../../etc/passwd' leaves the repository ('..'); "
+            "write it relative to the repository root",
+            "path",
+        ),
+    ),
+    Case(
+        "bump-target-with-an-absolute-path",
+        rst(".. release-step:: b\n   :bump:\n      /etc/x.toml project.version\n"),
+        at(
+            "index.rst:6",
+            "malformed :bump: line '/etc/x.toml project.version': '/etc/x.toml' is absolute; "
+            "write it relative to the repository root",
+        ),
+    ),
+    Case(
         "anchor-taken-by-a-section",
         rst("Step 1: Prepare\n---------------\n\n.. release-step:: 1-prepare\n\n   echo hi\n"),
         at(

@@ -18,6 +18,7 @@ import tomlkit.exceptions
 from tomlkit.items import String
 
 from .model import BumpTarget
+from .repository import outside_repository
 
 # An identifier-shaped marker: it survives TOML quoting unchanged, so the line it
 # lands on is the line that holds the key.
@@ -48,7 +49,10 @@ def _is_toml(path: str) -> bool:
 
 
 def check_target(target: BumpTarget) -> None:
-    """Refuse a target whose file type this module cannot edit."""
+    """Refuse a target outside the repository, or whose file type this module cannot edit."""
+    outside = outside_repository(target.path)
+    if outside:
+        raise BumpError(outside)
     if not (_is_python(target.path) or _is_toml(target.path)):
         raise BumpError(
             f"{target.path}: cannot bump this file type; bump targets are .toml keys "

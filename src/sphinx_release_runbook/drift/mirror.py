@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding
+from ..repository import outside_repository
 from ..selection import Selected, SelectionError, compare_data, compare_text, select
 from .items import MirrorItem, located
 from .repository import Repository
@@ -23,6 +24,9 @@ class MirrorResult:
 
 
 def mirror(repo: Repository, item: MirrorItem) -> MirrorResult:
+    outside = outside_repository(item.path)
+    if outside:
+        return MirrorResult([located(item.source, "path", f"release-file {outside}")])
     try:
         text = repo.read_text(item.path)
     except FileNotFoundError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding
+from ..repository import outside_repository
 from .items import CommandRef, PathRef, located
 from .repository import Repository
 from .shell import PLACEHOLDER, simple_commands
@@ -11,7 +12,10 @@ _GLOB = set("*?[")
 
 
 def check_path(repo: Repository, item: PathRef) -> list[Finding]:
-    """A named path (``:release-path:``, ``release-file``) must exist."""
+    """A named path (``:release-path:``, ``release-file``) must exist, in the repository."""
+    outside = outside_repository(item.path)
+    if outside:
+        return [located(item.source, "path", f"{item.what} {outside}")]
     if repo.exists(item.path):
         return []
     return [

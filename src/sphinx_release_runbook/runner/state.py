@@ -119,10 +119,19 @@ class StateStore:
     def load(self) -> RunState | None:
         if not self.path.is_file():
             return None
+        start_over = "delete it to start the release over (the repository itself is untouched)"
         try:
-            state = RunState.from_dict(json.loads(self.path.read_text(encoding="utf-8")))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StateError(f"{self.path}: not valid JSON: {exc}") from exc
+            raise StateError(f"{self.path}: not valid JSON ({exc}); {start_over}") from exc
+        if not isinstance(data, dict):
+            raise StateError(f"{self.path}: not a run state; {start_over}")
+        try:
+            state = RunState.from_dict(data)
+        except StateError as exc:
+            raise StateError(f"{self.path}: {exc}; {start_over}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateError(f"{self.path}: malformed run state ({exc}); {start_over}") from exc
         if state.current is not None:
             state.commands_done = max(state.commands_done, self._journaled(state.current))
         return state

@@ -259,13 +259,16 @@ def export_command(
         script = render_script(runbook, target.name)
     except ExportError as exc:
         fail(str(exc), ExitCode.USAGE)
-    try:
-        write_atomic(target, script)
-        target.chmod(0o755)
-        if json_output is not None:
-            write_atomic(json_output, loaded.export.to_json())
-    except OSError as exc:
-        fail(f"cannot write {exc.filename}: {exc.strerror}", ExitCode.USAGE)
+    outputs = [(target, script)]
+    if json_output is not None:
+        outputs.append((json_output, loaded.export.to_json()))
+    for path, text in outputs:
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            # Name the file asked for, not the temporary file the atomic write uses.
+            fail(f"cannot write {path}: {exc.strerror or exc}", ExitCode.USAGE)
+    target.chmod(0o755)
     click.echo(f"wrote {target} ({len(runbook.steps)} steps)")
     if json_output is not None:
         click.echo(f"wrote {json_output}")

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -212,13 +213,37 @@ __version_info__ = (1, 2, 0)
 
 
 @dataclass
-class SmallRepo:
-    """A git repository with two version files and a bare origin; its runbook is outside it."""
+class RunnerRepo:
+    """A working tree, its bare origin and the runbook.json the CLI is given."""
 
     root: Path
     origin: Path
     runbook_json: Path
     env: dict[str, str]
+
+    #: Seconds a run may take before the test fails (the arshai steps are slower).
+    timeout: ClassVar[float] = 60
+
+    def run(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+        """``python -m runbook run --runbook FILE ARGS`` in the working tree."""
+        return runbook_cli(
+            self.root,
+            "run",
+            "--runbook",
+            str(self.runbook_json),
+            *args,
+            env=self.env,
+            timeout=timeout or self.timeout,
+        )
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
+
+
+@dataclass
+class SmallRepo(RunnerRepo):
+    """A git repository with two version files and a bare origin; its runbook is outside it."""
+
     bin: Path
     extra_args: list[str] = field(default_factory=list)
 
@@ -241,20 +266,6 @@ class SmallRepo:
             ],
         )
         self.runbook_json.write_text(export.to_json(), encoding="utf-8")
-
-    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return runbook_cli(
-            self.root,
-            "run",
-            "--runbook",
-            str(self.runbook_json),
-            *args,
-            env=self.env,
-            timeout=timeout,
-        )
-
-    def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
 
     def status(self, *, ignored: bool = True) -> str:
         flags = ["--ignored"] if ignored else []
@@ -285,29 +296,12 @@ def small_repo(tmp_path: Path, git_home: Path) -> SmallRepo:
 
 
 @dataclass
-class ArshaiRepo:
+class ArshaiRepo(RunnerRepo):
     """A copy of examples/arshai with a bare origin, a gh stand-in and fault shims."""
 
-    root: Path
-    origin: Path
-    runbook_json: Path
-    env: dict[str, str]
     gh_log: Path
     faults: Path
-
-    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return runbook_cli(
-            self.root,
-            "run",
-            "--runbook",
-            str(self.runbook_json),
-            *args,
-            env=self.env,
-            timeout=timeout,
-        )
-
-    def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
+    timeout: ClassVar[float] = 120
 
     def gh_calls(self) -> list[str]:
         return self.gh_log.read_text().splitlines() if self.gh_log.exists() else []

@@ -11,10 +11,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from .collector import QuickrefReference, RunbookDeclaration, store_of
+from .collector import Entry, QuickrefReference, RunbookDeclaration, store_of
 from .drift_build import version_findings
 from .findings import Finding
-from .model import Runbook, Step, Troubleshoot
+from .model import Runbook, Source, Step, Troubleshoot
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -86,8 +86,6 @@ def _assemble(env: BuildEnvironment) -> Resolved:
     result = Resolved()
     declared: dict[str, Runbook] = {}
     current: Runbook | None = None
-    seen_steps: dict[str, Step] = {}
-    seen_entries: dict[str, Troubleshoot] = {}
     pending_troubleshoot: list[Troubleshoot] = []
     quickrefs: list[QuickrefReference] = []
 
@@ -106,6 +104,18 @@ def _assemble(env: BuildEnvironment) -> Resolved:
             )
         )
 
+    def already_used(seen: dict[str, Source], key: str, entry: Entry, message: str) -> bool:
+        """Report a second use of *key*, naming where it was first used; else remember it."""
+        if key in seen:
+            problem(entry, "duplicate", message.format(key=key, first=seen[key]))
+            return True
+        seen[key] = entry.source
+        return False
+
+    runbook_sources: dict[str, Source] = {}
+    step_sources: dict[str, Source] = {}
+    entry_sources: dict[str, Source] = {}
+
     for docname in document_order(env):
         record = store.documents.get(docname)
         if record is None:
@@ -114,11 +124,12 @@ def _assemble(env: BuildEnvironment) -> Resolved:
             if isinstance(entry, QuickrefReference):
                 quickrefs.append(entry)
             elif isinstance(entry, RunbookDeclaration):
-                if entry.name in declared:
-                    first = declared[entry.name].source
-                    problem(
-                        entry, "duplicate", f"runbook {entry.name!r} is already declared at {first}"
-                    )
+                if already_used(
+                    runbook_sources,
+                    entry.name,
+                    entry,
+                    "runbook {key!r} is already declared at {first}",
+                ):
                     continue
                 current = Runbook(
                     name=entry.name,
@@ -133,13 +144,12 @@ def _assemble(env: BuildEnvironment) -> Resolved:
                 declared[entry.name] = current
                 result.runbooks.append(current)
             elif isinstance(entry, Step):
-                if entry.id in seen_steps:
-                    first = seen_steps[entry.id].source
-                    problem(
-                        entry,
-                        "duplicate",
-                        f"duplicate step ID {entry.id!r}: already used at {first}",
-                    )
+                if already_used(
+                    step_sources,
+                    entry.id,
+                    entry,
+                    "duplicate step ID {key!r}: already used at {first}",
+                ):
                     continue
                 owner = _owner(entry, declared, current, problem)
                 if owner is None:
@@ -150,19 +160,16 @@ def _assemble(env: BuildEnvironment) -> Resolved:
                     number=len(owner.steps) + 1,
                     url=_url(base, entry.source.docname, entry.anchor),
                 )
-                seen_steps[step.id] = step
                 owner.steps.append(step)
                 result.steps[step.id] = step
             else:
-                if entry.id in seen_entries:
-                    first = seen_entries[entry.id].source
-                    problem(
-                        entry,
-                        "duplicate",
-                        f"duplicate troubleshooting ID {entry.id!r}: already used at {first}",
-                    )
+                if already_used(
+                    entry_sources,
+                    entry.id,
+                    entry,
+                    "duplicate troubleshooting ID {key!r}: already used at {first}",
+                ):
                     continue
-                seen_entries[entry.id] = entry
                 pending_troubleshoot.append(entry)
     # Troubleshooting often precedes nothing or follows the steps; attach after all declarations.
     for entry in pending_troubleshoot:

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sphinx_release_runbook.model import BumpTarget, Export, Runbook, Source, Step
+from sphinx_release_runbook.core.model import BumpTarget, Export, Runbook, Source, Step
 
 STEP_SIZE = 10  # commands per step: a guide groups commands into steps
 

@@ -24,7 +24,7 @@ from typing import ClassVar
 
 import pytest
 
-from sphinx_release_runbook.model import (
+from sphinx_release_runbook.core.model import (
     BumpTarget,
     Export,
     Runbook,

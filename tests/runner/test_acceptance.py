@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinx_release_runbook.exitcodes import ExitCode
+from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import (
     ARSHAI_OFFLINE_STEPS,

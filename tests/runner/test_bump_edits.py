@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx_release_runbook.bump import plan_edits, write_edits
-from sphinx_release_runbook.model import BumpTarget
+from sphinx_release_runbook.core.model import BumpTarget
 
 from .conftest import PYPROJECT, VERSION_PY
 

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from sphinx_release_runbook.exitcodes import ExitCode
+from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import ArshaiRepo, runbook_cli
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_release_runbook.exitcodes import ExitCode
+from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import GH_STANDIN, PROJECT_ROOT, base_env, git, only, runbook_cli
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_release_runbook.exitcodes import ExitCode
+from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import ArshaiRepo, runbook_cli
 from .test_acceptance import FAULTS, RUN, _assert_same_as_reference

@@ -9,8 +9,8 @@ import signal
 import time
 from pathlib import Path
 
-from sphinx_release_runbook.exitcodes import ExitCode
-from sphinx_release_runbook.model import Source, Troubleshoot
+from sphinx_release_runbook.core.errors import ExitCode
+from sphinx_release_runbook.core.model import Source, Troubleshoot
 
 from .conftest import BUMP_STEP, PYPROJECT, VERSION_PY, SmallRepo, runbook_cli, step
 

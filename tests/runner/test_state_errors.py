@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_release_runbook.exitcodes import ExitCode
+from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import BUMP_STEP, SmallRepo
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinx_release_runbook.model import Runbook, Source
+from sphinx_release_runbook.core.model import Runbook, Source
 from sphinx_release_runbook.runner.validate import ValidationError, validate_release
 
 from .conftest import BUMP_STEP, PYPROJECT, VERSION_PY

@@ -7,8 +7,15 @@ directives and :mod:`sphinx_release_runbook.drift_sphinx`) and
 
 from __future__ import annotations
 
-from .items import CommandRef, LinkRef, MirrorItem, PathRef, TemplateRef, VersionItem
-from .repository import Repository
+from sphinx_release_runbook.drift.items import (
+    CommandRef,
+    LinkRef,
+    MirrorItem,
+    PathRef,
+    TemplateRef,
+    VersionItem,
+)
+from sphinx_release_runbook.drift.repository import Repository
 
 __all__ = [
     "CommandRef",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..findings import Finding, Subtype
-from ..model import BumpTarget, Source
+from sphinx_release_runbook.core.findings import Finding, Subtype
+from sphinx_release_runbook.core.model import BumpTarget, Source
 
 
 @dataclass(frozen=True)

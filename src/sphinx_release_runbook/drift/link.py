@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from ..findings import Finding
-from .items import LinkRef, located
-from .repository import Repository
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.items import LinkRef, located
+from sphinx_release_runbook.drift.repository import Repository
 
 
 def repo_path_of(repo_url: str, url: str) -> list[str] | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..findings import Finding
-from ..repository import outside_repository
-from .items import CommandRef, PathRef, located
-from .repository import Repository
-from .shell import PLACEHOLDER, simple_commands
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.paths import outside_repository
+from sphinx_release_runbook.drift.items import CommandRef, PathRef, located
+from sphinx_release_runbook.drift.repository import Repository
+from sphinx_release_runbook.drift.shell import PLACEHOLDER, simple_commands
 
 _GLOB = set("*?[")
 

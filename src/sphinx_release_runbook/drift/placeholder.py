@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..findings import Finding
-from ..templating import PlaceholderError, check_placeholders
-from .items import TemplateRef, located
-from .repository import Repository
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.templating import PlaceholderError, check_placeholders
+from sphinx_release_runbook.drift.items import TemplateRef, located
+from sphinx_release_runbook.drift.repository import Repository
 
 
 def check_placeholder(repo: Repository, item: TemplateRef) -> list[Finding]:

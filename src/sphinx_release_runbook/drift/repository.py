@@ -2,45 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-
-#: ``git@github.com:owner/repo.git`` and ``https://github.com/owner/repo(.git)``.
-_GITHUB = re.compile(
-    r"^(?:git@github\.com:|(?:https?|ssh|git)://(?:[^@/]+@)?github\.com/)"
-    r"(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$"
-)
-
-
-def normalise_repo_url(url: str) -> str:
-    """``https://github.com/OWNER/REPO`` for any spelling of a GitHub remote; else *url*."""
-    url = url.strip()
-    match = _GITHUB.match(url)
-    if match:
-        return f"https://github.com/{match['owner']}/{match['repo']}"
-    return url.rstrip("/").removesuffix(".git")
-
-
-@lru_cache(maxsize=8)
-def origin_url(root: Path) -> str:
-    """The ``origin`` remote of the git repository at *root* (``""`` when there is none).
-
-    Cached: every document of a build asks, and the remote does not change mid-build.
-    """
-    try:
-        result = subprocess.run(
-            ["git", "remote", "get-url", "origin"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except (FileNotFoundError, NotADirectoryError):
-        return ""
-    return normalise_repo_url(result.stdout) if result.returncode == 0 else ""
 
 
 @dataclass

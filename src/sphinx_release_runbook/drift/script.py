@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from ..export import ExportError, render_script
-from ..findings import Finding
-from ..model import Runbook
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.model import Runbook
+from sphinx_release_runbook.export.script import ExportError, render_script
 
 
 def check_script(repo_root: Path, script_path: str, runbook: Runbook) -> list[Finding]:

@@ -11,10 +11,10 @@ import re
 import tomllib
 from typing import Any
 
-from ..findings import Finding
-from .items import CommandRef, located
-from .repository import Repository
-from .shell import PLACEHOLDER, is_python, simple_commands, strip_runner
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.items import CommandRef, located
+from sphinx_release_runbook.drift.repository import Repository
+from sphinx_release_runbook.drift.shell import PLACEHOLDER, is_python, simple_commands, strip_runner
 
 #: Always present in the environment ``poetry run`` / ``uv run`` activates.
 ALWAYS = frozenset({"pip", "pip3"})

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import bump as bumping
-from ..findings import Finding
-from ..model import BumpTarget, Source
-from .items import VersionItem, located
-from .repository import Repository
+from sphinx_release_runbook import bump as bumping
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.model import BumpTarget, Source
+from sphinx_release_runbook.drift.items import VersionItem, located
+from sphinx_release_runbook.drift.repository import Repository
 
 
 @dataclass(frozen=True)

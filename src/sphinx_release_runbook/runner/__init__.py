@@ -9,7 +9,7 @@ One concern per module: :mod:`.validate` (release values), :mod:`.plan`
 
 from __future__ import annotations
 
-from .report import Invocation
-from .session import RunError, RunOptions, Session, drift_gate
+from sphinx_release_runbook.runner.report import Invocation
+from sphinx_release_runbook.runner.session import RunError, RunOptions, Session, drift_gate
 
 __all__ = ["Invocation", "RunError", "RunOptions", "Session", "drift_gate"]

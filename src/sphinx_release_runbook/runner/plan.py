@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Runbook, Step
-from ..templating import PlaceholderError, render
+from sphinx_release_runbook.core.errors import RunbookError
+from sphinx_release_runbook.core.model import Runbook, Step
+from sphinx_release_runbook.core.templating import PlaceholderError, render
 
 
-class PlanError(ValueError):
+class PlanError(RunbookError, ValueError):
     """The plan cannot be made (unknown step, bad template); nothing has run."""
 
 

@@ -11,13 +11,19 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 
-class NeedsConfirmation(RuntimeError):
+
+class NeedsConfirmation(RunbookError):
     """A question came up with no terminal to ask it on and no ``--yes``."""
 
+    exit_code = ExitCode.NEEDS_CONFIRMATION
 
-class Declined(RuntimeError):
+
+class Declined(RunbookError):
     """The user answered no."""
+
+    exit_code = ExitCode.DECLINED
 
 
 class Prompter:

@@ -10,11 +10,11 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..bump import FileEdit
-from ..findings import Finding
-from ..model import Runbook, Step, Troubleshoot
-from .plan import PlannedStep
-from .validate import Release
+from sphinx_release_runbook.bump import FileEdit
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.model import Runbook, Step, Troubleshoot
+from sphinx_release_runbook.runner.plan import PlannedStep
+from sphinx_release_runbook.runner.validate import Release
 
 
 @dataclass(frozen=True)

@@ -20,37 +20,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from .. import bump
-from ..exitcodes import ExitCode
-from ..findings import Finding
-from ..model import Runbook, Step
-from ..variables import version_info
-from . import report
-from .execute import CommandResult, run_command
-from .plan import PlanError, PlannedStep, missing_tools, plan, resolve_cwd, select
-from .prompts import Declined, NeedsConfirmation, Prompter
-from .secrets import is_secret_name, secret_values
-from .state import (
+from sphinx_release_runbook import bump
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.fs import ensure_private_dir
+from sphinx_release_runbook.core.model import Runbook, Step
+from sphinx_release_runbook.core.versions import version_info
+from sphinx_release_runbook.runner import report
+from sphinx_release_runbook.runner.execute import CommandResult, run_command
+from sphinx_release_runbook.runner.plan import (
+    PlanError,
+    PlannedStep,
+    missing_tools,
+    plan,
+    resolve_cwd,
+    select,
+)
+from sphinx_release_runbook.runner.prompts import Declined, NeedsConfirmation, Prompter
+from sphinx_release_runbook.runner.secrets import is_secret_name, secret_values
+from sphinx_release_runbook.runner.state import (
     LockedError,
     RunLock,
     RunState,
     StateError,
     StateStore,
-    ensure_runbook_dir,
 )
-from .transcript import Console, transcript_path
-from .validate import Release, ValidationError, release_for, validate_release
+from sphinx_release_runbook.runner.transcript import Console, transcript_path
+from sphinx_release_runbook.runner.validate import (
+    Release,
+    ValidationError,
+    release_for,
+    validate_release,
+)
 
 
-class RunError(RuntimeError):
+class RunError(RunbookError):
     """The run cannot start; nothing has run.  Carries its exit code."""
 
-    def __init__(self, message: str, code: ExitCode) -> None:
-        super().__init__(message)
-        self.code = code
 
+class StepFailed(RunbookError):
+    """A step's command failed; *output* is what the step printed (for troubleshooting)."""
 
-class StepFailed(RuntimeError):
+    exit_code = ExitCode.STEP_FAILED
+
     def __init__(self, reason: str, output: str) -> None:
         super().__init__(reason)
         self.output = output
@@ -262,7 +274,7 @@ class Session:
         """
         if self.options.dry_run:
             return self._run()
-        ensure_runbook_dir(self.root)
+        ensure_private_dir(self.root)
         lock = RunLock(self.root)
         try:
             lock.acquire()

@@ -28,7 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-RUNBOOK_DIR = Path(".runbook")
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.fs import PRIVATE_DIR
+
 STATE_FILE = "state.json"
 PROGRESS_FILE = "progress"
 LOCK_FILE = "lock"
@@ -37,22 +39,14 @@ STATE_SCHEMA = 1
 Status = Literal["running", "failed", "interrupted", "stopped", "done"]
 
 
-class StateError(RuntimeError):
+class StateError(RunbookError):
     """The state file cannot be used for --resume; the message says why."""
 
 
-class LockedError(RuntimeError):
+class LockedError(RunbookError):
     """Another run holds the lock."""
 
-
-def ensure_runbook_dir(root: Path) -> Path:
-    """Create ``.runbook/`` with a ``.gitignore`` of ``*``, so git never sees the run's files."""
-    directory = root / RUNBOOK_DIR
-    directory.mkdir(exist_ok=True)
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Written by sphinx-release-runbook: state, lock and logs of runs.\n*\n")
-    return directory
+    exit_code = ExitCode.LOCKED
 
 
 def _now() -> str:
@@ -112,8 +106,8 @@ class StateStore:
     """Reads and writes ``.runbook/state.json`` and its progress journal."""
 
     def __init__(self, root: Path) -> None:
-        self.path = root / RUNBOOK_DIR / STATE_FILE
-        self.progress_path = root / RUNBOOK_DIR / PROGRESS_FILE
+        self.path = root / PRIVATE_DIR / STATE_FILE
+        self.progress_path = root / PRIVATE_DIR / PROGRESS_FILE
         self._journal: TextIO | None = None
 
     def load(self) -> RunState | None:
@@ -187,7 +181,7 @@ class RunLock:
     """An exclusive, non-blocking lock on ``.runbook/lock`` for one run."""
 
     def __init__(self, root: Path) -> None:
-        self.path = root / RUNBOOK_DIR / LOCK_FILE
+        self.path = root / PRIVATE_DIR / LOCK_FILE
         self._fd: int | None = None
 
     def acquire(self) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .secrets import Masker, StreamMasker
+from sphinx_release_runbook.runner.secrets import Masker, StreamMasker
 
 LOGS_DIR = Path("logs")
 

@@ -9,25 +9,29 @@ same parser: it reaches the shell too, as ``{{ previous_version }}``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import bump
-from ..model import Runbook
-from ..templating import PlaceholderError, render
-from ..variables import BUMP_PARTS, VersionError, next_version, parse_version, release_values
+from sphinx_release_runbook import bump
+from sphinx_release_runbook.core import git
+from sphinx_release_runbook.core.errors import RunbookError
+from sphinx_release_runbook.core.model import Runbook
+from sphinx_release_runbook.core.templating import PlaceholderError, render
+from sphinx_release_runbook.core.versions import (
+    BUMP_PARTS,
+    VersionError,
+    next_version,
+    parse_version,
+    release_values,
+)
 
 # What a tag may contain once rendered: git's ref grammar, narrowed to what a
 # shell never interprets.
 _SAFE_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+-]*")
-# ls-remote talks to the network; a hung remote must not hang validation.
-_REMOTE_TIMEOUT = 20.0
 
 
-class ValidationError(ValueError):
+class ValidationError(RunbookError, ValueError):
     """A release value is not acceptable; the message says what is wrong."""
 
 
@@ -83,40 +87,13 @@ def current_version(
     return CurrentVersion(max(parsed).text, tuple(sources))
 
 
-def _git(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    return subprocess.run(
-        ["git", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 def tag_exists(root: Path, tag: str) -> str | None:
     """Where *tag* already exists ("locally", "on origin"), or None."""
-    local = _git(root, "tag", "--list", tag)
-    if local.returncode == 0 and local.stdout.strip():
+    if git.tags(root, tag):
         return "locally"
-    remotes = _git(root, "remote")
-    if remotes.returncode == 0 and "origin" in remotes.stdout.split():
-        try:
-            remote = _git(
-                root,
-                "ls-remote",
-                "--tags",
-                "origin",
-                f"refs/tags/{tag}",
-                timeout=_REMOTE_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            return None  # unreachable remote: the push of the tag will say so
-        if remote.returncode == 0 and remote.stdout.strip():
-            return "on origin"
+    # An unreachable remote answers None: the push of the tag will say so.
+    if git.has_remote(root, "origin") and git.remote_has_tag(root, "origin", tag):
+        return "on origin"
     return None
 
 
@@ -167,9 +144,8 @@ def _tagged_versions(root: Path, runbook: Runbook) -> list[str]:
         prefix, _, suffix = rendered.partition(marker)
     except PlaceholderError:
         return []
-    listed = _git(root, "tag", "--list")
     found = []
-    for tag in listed.stdout.split() if listed.returncode == 0 else []:
+    for tag in git.tags(root):
         if tag.startswith(prefix) and tag.endswith(suffix) and len(tag) > len(prefix + suffix):
             found.append(tag[len(prefix) : len(tag) - len(suffix)])
     return found

@@ -1,0 +1,27 @@
+"""The exit-code table of ``--help``: what each exit code means to a user."""
+
+from __future__ import annotations
+
+from sphinx_release_runbook.core.errors import ExitCode
+
+
+def describe() -> str:
+    """The exit-code table as printed in ``--help``."""
+    lines = []
+    for code in ExitCode:
+        lines.append(f"{code.value:>4}  {_MEANINGS[code]}")
+    return "\n".join(lines)
+
+
+_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success (with --dry-run: the plan was printed, nothing changed)",
+    ExitCode.STEP_FAILED: "a step failed; the message says which and how to --resume",
+    ExitCode.USAGE: "bad command line or bad --version value; nothing ran",
+    ExitCode.DRIFT: "the guide drifted from the repository (see `runbook check`)",
+    ExitCode.DOCS: "the runbook could not be loaded (docs build failed, bad runbook.json)",
+    ExitCode.LOCKED: "another run holds .runbook/lock",
+    ExitCode.NEEDS_CONFIRMATION: "a step needs confirmation but there is no terminal; use --yes",
+    ExitCode.DECLINED: "you declined a confirmation; --resume continues from that step",
+    ExitCode.MISSING_TOOLS: "a tool a step :requires: is not on PATH; nothing ran",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); the state was saved, --resume continues",
+}

@@ -1,0 +1,315 @@
+"""The runbook data model: what the docs build exports and the runner executes.
+
+No Sphinx import here: the runner, the exported script and the drift checks
+use this module without a docs build.  ``runbook.json`` is ``Export.to_dict()``
+serialised; ``Export.from_dict`` reads it back and refuses unknown schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+
+SCHEMA_VERSION = 1
+
+StepKind = Literal["command", "check", "manual", "bump", "wait"]
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+
+VersionScheme = Literal["pep440", "semver"]
+VERSION_SCHEMES: tuple[str, ...] = get_args(VersionScheme)
+
+#: The placeholders a step may use; anything else is a located build error.
+PLACEHOLDERS: tuple[str, ...] = ("version", "tag", "version_info", "previous_version", "package")
+
+
+class SchemaError(RunbookError, ValueError):
+    """``runbook.json`` is not something this version can read."""
+
+    exit_code = ExitCode.DOCS
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a step or entry is written: the document and the repository file and line."""
+
+    docname: str
+    path: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"docname": self.docname, "path": self.path, "line": self.line}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        return cls(docname=data["docname"], path=data["path"], line=data["line"])
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class BumpTarget:
+    """One version source: a file and the key in it that holds the version."""
+
+    path: str
+    key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "key": self.key}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BumpTarget:
+        return cls(path=data["path"], key=data["key"])
+
+
+@dataclass
+class Step:
+    """One numbered step of a runbook, every option resolved."""
+
+    id: str
+    title: str
+    kind: StepKind
+    runbook: str
+    source: Source
+    number: int = 0
+    commands: list[str] = field(default_factory=list)
+    instructions: str = ""
+    bump: list[BumpTarget] = field(default_factory=list)
+    expect: str | None = None
+    expect_empty: bool = False
+    cwd: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float | None = None
+    retry: int = 0
+    interval: float = 10.0
+    skip_if: str | None = None
+    confirm: bool = False
+    requires: list[str] = field(default_factory=list)
+    anchor: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "title": self.title,
+            "kind": self.kind,
+            "runbook": self.runbook,
+            "commands": list(self.commands),
+            "instructions": self.instructions,
+            "bump": [target.to_dict() for target in self.bump],
+            "expect": self.expect,
+            "expect_empty": self.expect_empty,
+            "cwd": self.cwd,
+            "env": dict(sorted(self.env.items())),
+            "timeout": self.timeout,
+            "retry": self.retry,
+            "interval": self.interval,
+            "skip_if": self.skip_if,
+            "confirm": self.confirm,
+            "requires": list(self.requires),
+            "source": self.source.to_dict(),
+            "anchor": self.anchor,
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        return cls(
+            id=data["id"],
+            number=data["number"],
+            title=data["title"],
+            kind=data["kind"],
+            runbook=data["runbook"],
+            commands=list(data["commands"]),
+            instructions=data["instructions"],
+            bump=[BumpTarget.from_dict(item) for item in data["bump"]],
+            expect=data["expect"],
+            expect_empty=data["expect_empty"],
+            cwd=data["cwd"],
+            env=dict(data["env"]),
+            timeout=data["timeout"],
+            retry=data["retry"],
+            interval=data["interval"],
+            skip_if=data["skip_if"],
+            confirm=data["confirm"],
+            requires=list(data["requires"]),
+            source=Source.from_dict(data["source"]),
+            anchor=data["anchor"],
+            url=data["url"],
+        )
+
+    @property
+    def name_or_id(self) -> str:
+        return self.id
+
+    @property
+    def runs_commands(self) -> bool:
+        return self.kind in ("command", "check", "wait")
+
+
+@dataclass
+class Troubleshoot:
+    """A known failure (matched by regex against a failed step's output) and its fix."""
+
+    id: str
+    title: str
+    match: str
+    text: str
+    runbook: str
+    source: Source
+    anchor: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "match": self.match,
+            "text": self.text,
+            "runbook": self.runbook,
+            "source": self.source.to_dict(),
+            "anchor": self.anchor,
+            "url": self.url,
+        }
+
+    @property
+    def name_or_id(self) -> str:
+        return self.id
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Troubleshoot:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            match=data["match"],
+            text=data["text"],
+            runbook=data["runbook"],
+            source=Source.from_dict(data["source"]),
+            anchor=data["anchor"],
+            url=data["url"],
+        )
+
+
+@dataclass
+class Runbook:
+    """A named runbook: its variables and its steps in toctree order."""
+
+    name: str
+    title: str
+    version_scheme: VersionScheme
+    tag: str
+    package: str
+    source: Source
+    steps: list[Step] = field(default_factory=list)
+    troubleshoot: list[Troubleshoot] = field(default_factory=list)
+    anchor: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version_scheme": self.version_scheme,
+            "tag": self.tag,
+            "package": self.package,
+            "source": self.source.to_dict(),
+            "anchor": self.anchor,
+            "url": self.url,
+            "steps": [step.to_dict() for step in self.steps],
+            "troubleshoot": [entry.to_dict() for entry in self.troubleshoot],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Runbook:
+        return cls(
+            name=data["name"],
+            title=data["title"],
+            version_scheme=data["version_scheme"],
+            tag=data["tag"],
+            package=data["package"],
+            source=Source.from_dict(data["source"]),
+            anchor=data["anchor"],
+            url=data["url"],
+            steps=[Step.from_dict(item) for item in data["steps"]],
+            troubleshoot=[Troubleshoot.from_dict(item) for item in data["troubleshoot"]],
+        )
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        known = ", ".join(step.id for step in self.steps)
+        raise KeyError(f"runbook {self.name!r} has no step {step_id!r}; its steps are: {known}")
+
+    @property
+    def bump_targets(self) -> list[BumpTarget]:
+        """Every version source named by the runbook's bump steps, first mention first."""
+        seen: dict[BumpTarget, None] = {}
+        for step in self.steps:
+            for target in step.bump:
+                seen.setdefault(target, None)
+        return list(seen)
+
+
+@dataclass
+class Export:
+    """The whole ``runbook.json``: every runbook of a documentation project."""
+
+    project: str
+    runbooks: list[Runbook] = field(default_factory=list)
+    generator: str = "sphinx-release-runbook"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "generator": self.generator,
+            "project": self.project,
+            "runbooks": [runbook.to_dict() for runbook in self.runbooks],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Export:
+        schema = data.get("schema") if isinstance(data, dict) else None
+        if schema != SCHEMA_VERSION:
+            raise SchemaError(
+                f"unsupported runbook schema {schema!r}; this version reads schema {SCHEMA_VERSION}"
+            )
+        try:
+            return cls(
+                project=data["project"],
+                generator=data.get("generator", "sphinx-release-runbook"),
+                runbooks=[Runbook.from_dict(item) for item in data["runbooks"]],
+            )
+        except (KeyError, TypeError) as exc:
+            raise SchemaError(f"malformed runbook.json: missing or bad field {exc}") from exc
+
+    @classmethod
+    def load(cls, path: Path) -> Export:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        return cls.from_dict(data)
+
+    def runbook(self, name: str | None = None) -> Runbook:
+        """The runbook called *name*, or the only one when *name* is None."""
+        if not self.runbooks:
+            raise KeyError("the docs define no runbook (no `release-runbook` directive)")
+        if name is None:
+            if len(self.runbooks) > 1:
+                names = ", ".join(runbook.name for runbook in self.runbooks)
+                raise KeyError(f"the docs define several runbooks ({names}); pick one with --name")
+            return self.runbooks[0]
+        for runbook in self.runbooks:
+            if runbook.name == name:
+                return runbook
+        names = ", ".join(runbook.name for runbook in self.runbooks)
+        raise KeyError(f"no runbook named {name!r}; the docs define: {names}")

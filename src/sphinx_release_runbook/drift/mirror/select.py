@@ -1,0 +1,232 @@
+"""Select part of a repository file for ``release-file``.
+
+Selection order: ``:select:`` (a TOML/YAML key path), then ``:lines:`` (counted
+within what is selected so far), then ``:start-after:`` / ``:end-before:``.
+Every selected line keeps its line number in the file, so a mismatch is
+reported as a unified diff with the file's real line numbers.  Pure functions;
+no Sphinx import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+
+
+class SelectionError(RunbookError, ValueError):
+    """The selection cannot be made (bad option value, or the file changed shape)."""
+
+    exit_code = ExitCode.DRIFT
+
+
+@dataclass(frozen=True)
+class Selected:
+    """Lines of a file, each with its 1-based line number, and (for ``:select:``) the value."""
+
+    lines: tuple[tuple[int, str], ...]
+    value: Any = None
+    has_value: bool = False
+
+    @property
+    def text(self) -> str:
+        return textwrap.dedent("\n".join(text for _, text in self.lines)).strip("\n")
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0][0] if self.lines else 1
+
+
+def file_format(path: str) -> str | None:
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return {"toml": "toml", "yaml": "yaml", "yml": "yaml", "json": "json"}.get(suffix)
+
+
+def parse_data(text: str, fmt: str) -> Any:
+    """Parse TOML, YAML or JSON; raises :class:`SelectionError` with the parser's message."""
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text)
+        if fmt == "json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise SelectionError(f"does not parse as {fmt.upper()}: {exc}".replace("\n", " ")) from exc
+
+
+def numbered(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple(enumerate(text.splitlines(), start=1))
+
+
+# --- :select: ------------------------------------------------------------------------
+
+
+def _walk(data: Any, parts: list[str], key_path: str) -> Any:
+    node = data
+    for depth, part in enumerate(parts):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            where = ".".join(parts[:depth]) or "the top level"
+            raise SelectionError(f"no key {part!r} under {where} (selecting {key_path})")
+    return node
+
+
+def _yaml_node(text: str, parts: list[str], key_path: str) -> yaml.Node:
+    """The node at *parts*, matched on the keys as written (YAML 1.1 reads ``on:`` as True)."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise SelectionError(f"does not parse as YAML: {exc}".replace("\n", " ")) from exc
+    for depth, part in enumerate(parts):
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if str(k.value) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            child = node.value[int(part)]
+        if child is None:
+            where = ".".join(parts[:depth]) or "the top level"
+            raise SelectionError(f"no key {part!r} under {where} (selecting {key_path})")
+        node = child
+    assert node is not None
+    return node
+
+
+def _yaml_value(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _yaml_lines(node: yaml.Node) -> tuple[int, int]:
+    """0-based [start, end) line span of *node*."""
+    start, end = node.start_mark.line, node.end_mark.line
+    # A block node ends where the next token starts: that line is not part of it.
+    if node.end_mark.column > 0 or end == start:
+        end += 1
+    return start, end
+
+
+def _toml_lines(lines: list[str], parts: list[str], key_path: str) -> tuple[int, int]:
+    """0-based [start, end) line span of a TOML table body or a ``key = value`` entry."""
+    headers = [
+        (i, line.strip().strip("[]").strip())
+        for i, line in enumerate(lines)
+        if re.match(r"\s*\[", line)
+    ]
+
+    def table_end(start: int) -> int:
+        return next((i for i, _ in headers if i > start), len(lines))
+
+    def clean(name: str) -> str:
+        return ".".join(part.strip().strip("\"'") for part in name.split("."))
+
+    for i, name in headers:
+        if clean(name) == key_path:
+            return i + 1, table_end(i)
+    for split in range(len(parts) - 1, -1, -1):
+        table, key = ".".join(parts[:split]), ".".join(parts[split:])
+        if table:
+            spans = [(i + 1, table_end(i)) for i, name in headers if clean(name) == table]
+        else:
+            spans = [(0, headers[0][0] if headers else len(lines))]
+        for begin, end in spans:
+            for j in range(begin, end):
+                match = re.match(r"\s*([^=\s][^=]*?)\s*=", lines[j])
+                if match and clean(match.group(1)) == key:
+                    # Multi-line values (arrays, inline tables) end where brackets balance.
+                    depth, k = 0, j
+                    while True:
+                        depth += lines[k].count("[") + lines[k].count("{")
+                        depth -= lines[k].count("]") + lines[k].count("}")
+                        if depth <= 0 or k + 1 >= end:
+                            return j, k + 1
+                        k += 1
+    raise SelectionError(f"cannot find the lines of {key_path}")
+
+
+def select_key(text: str, fmt: str | None, key_path: str) -> Selected:
+    if fmt not in ("toml", "yaml", "json"):
+        raise SelectionError(":select: needs a TOML, YAML or JSON file")
+    parts = [part for part in key_path.split(".") if part]
+    if not parts:
+        raise SelectionError(f":select: {key_path!r} is not a key path (write a.b.c)")
+    lines = text.splitlines()
+    if fmt == "toml":
+        value = _walk(parse_data(text, fmt), parts, key_path)
+        start, end = _toml_lines(lines, parts, key_path)
+    else:  # JSON is YAML: one walker for both, matching keys as written
+        node = _yaml_node(text, parts, key_path)
+        value = _yaml_value(node)
+        start, end = _yaml_lines(node)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    chosen = tuple((i + 1, lines[i]) for i in range(start, end))
+    return Selected(chosen, value=value, has_value=True)
+
+
+# --- :lines:, :start-after:, :end-before: --------------------------------------------
+
+
+def parse_line_spec(spec: str, count: int) -> list[int]:
+    """``1-5,8,10-`` -> 0-based indices (as ``literalinclude`` reads them)."""
+    indices: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        match = re.fullmatch(r"(\d*)\s*-\s*(\d*)|(\d+)", part)
+        if not part or not match:
+            raise SelectionError(f":lines: {spec!r} is not a line list like 1-5,8,10-")
+        if match.group(3):
+            first = last = int(match.group(3))
+        else:
+            first = int(match.group(1) or 1)
+            last = int(match.group(2) or count)
+        if first < 1 or last < first:
+            raise SelectionError(f":lines: {part!r} is not a valid range")
+        if first > count:
+            raise SelectionError(f":lines: {part!r} is past the end ({count} lines)")
+        indices.extend(range(first - 1, min(last, count)))
+    return indices
+
+
+def select(
+    text: str,
+    path: str,
+    *,
+    key_path: str | None = None,
+    lines: str | None = None,
+    start_after: str | None = None,
+    end_before: str | None = None,
+) -> Selected:
+    """Apply the selection options to *text* (the content of the file at *path*)."""
+    selected = (
+        select_key(text, file_format(path), key_path) if key_path else Selected(numbered(text))
+    )
+    chosen = list(selected.lines)
+    if lines:
+        chosen = [chosen[i] for i in parse_line_spec(lines, len(chosen))]
+    if start_after is not None:
+        index = next((i for i, (_, line) in enumerate(chosen) if start_after in line), None)
+        if index is None:
+            raise SelectionError(f":start-after: text {start_after!r} not found")
+        chosen = chosen[index + 1 :]
+    if end_before is not None:
+        index = next((i for i, (_, line) in enumerate(chosen) if end_before in line), None)
+        if index is None:
+            raise SelectionError(f":end-before: text {end_before!r} not found")
+        chosen = chosen[:index]
+    narrowed = bool(lines or start_after is not None or end_before is not None)
+    return Selected(
+        tuple(chosen), value=selected.value, has_value=selected.has_value and not narrowed
+    )

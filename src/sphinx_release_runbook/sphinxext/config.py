@@ -1,0 +1,91 @@
+"""Typed ``runbook_*`` configuration values, validated on ``config-inited``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from sphinx_release_runbook.core import git
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+DRIFT_MODES = ("error", "warning")
+
+
+def register(app: Sphinx) -> None:
+    """Declare every config value with its type and rebuild scope."""
+    # "env": these change what the directives read and record, so documents re-read.
+    app.add_config_value("runbook_repo_root", "", "env", types=frozenset({str}))
+    app.add_config_value("runbook_drift", "error", "", types=frozenset({str}))
+    app.add_config_value("runbook_clis", {}, "env", types=frozenset({dict}))
+    app.add_config_value("runbook_repo_url", "", "env", types=frozenset({str}))
+    app.add_config_value("runbook_docs_url", "", "env", types=frozenset({str}))
+    app.add_config_value("runbook_script_path", "", "env", types=frozenset({str}))
+    app.connect("config-inited", validate)
+
+
+def _warn(app: Sphinx, name: str, message: str) -> None:
+    """A bad config value, located at its assignment in conf.py.
+
+    A string location: no document exists yet, and Sphinx reads a string without a
+    colon as a docname.  The line is the assignment's (1 when set with ``-D``).
+    """
+    conf = Path(app.confdir, "conf.py")
+    line = 1
+    try:
+        for number, text in enumerate(conf.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.match(rf"{name}\s*=", text):
+                line = number
+                break
+    except OSError:
+        pass
+    logger.warning(message, type="runbook", subtype="config", location=f"{conf}:{line}")
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Fall back to the default, with a located warning, for any bad value."""
+    if config.runbook_drift not in DRIFT_MODES:
+        _warn(
+            app,
+            "runbook_drift",
+            f"runbook_drift must be 'error' or 'warning', not {config.runbook_drift!r}; "
+            "using 'error'",
+        )
+        config.runbook_drift = "error"
+    clis: dict[str, Any] = config.runbook_clis
+    bad = [
+        name for name, target in clis.items() if not isinstance(target, str) or ":" not in target
+    ]
+    if bad:
+        _warn(
+            app,
+            "runbook_clis",
+            "runbook_clis values must be 'module:object' strings; ignoring "
+            + ", ".join(map(repr, bad)),
+        )
+        config.runbook_clis = {k: v for k, v in clis.items() if k not in bad}
+    config.runbook_repo_root = str(resolve_repo_root(app, config))
+
+
+def resolve_repo_root(app: Sphinx, config: Config) -> Path:
+    """``runbook_repo_root`` (relative to confdir), else the git top level, else confdir."""
+    confdir = Path(app.confdir)
+    configured: str = config.runbook_repo_root
+    if configured:
+        root = (confdir / configured).resolve()
+        if root.is_dir():
+            return root
+        _warn(
+            app,
+            "runbook_repo_root",
+            f"runbook_repo_root {config.runbook_repo_root!r} is not a directory; "
+            "using the git top level",
+        )
+    return (git.toplevel(confdir) or confdir).resolve()

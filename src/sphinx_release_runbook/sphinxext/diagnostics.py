@@ -1,0 +1,53 @@
+"""The one warning helper: every runbook warning has a type, a subtype and a location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from sphinx_release_runbook.core.findings import Finding
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger("sphinx_release_runbook")
+
+
+def repo_path(env: BuildEnvironment, docname: str) -> str:
+    """The document's source path relative to the repository root (POSIX separators)."""
+    return relative_to_repo(env, env.doc2path(docname))
+
+
+def relative_to_repo(env: BuildEnvironment, filename: str | os.PathLike[str]) -> str:
+    """*filename* relative to the repository root (POSIX separators)."""
+    root = Path(env.config.runbook_repo_root or env.srcdir)
+    source = Path(filename)
+    try:
+        return source.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(source, root)).as_posix()
+
+
+def _in_document(finding: Finding) -> bool:
+    """Whether the finding sits in its document's own file (not in an included one)."""
+    return Path(finding.path).with_suffix("").as_posix().endswith(finding.docname)
+
+
+def emit(finding: Finding) -> None:
+    """Log *finding* as a located warning (``path:line: WARNING: ... [runbook.x]``)."""
+    # Sphinx prints a document's own path for (docname, line); an included file is named
+    # by its repository path instead.
+    location: tuple[str, int] | str = (
+        (finding.docname, finding.line)
+        if finding.docname and _in_document(finding)
+        else f"{finding.path}:{finding.line}"
+    )
+    logger.warning(
+        finding.text(),
+        location=location,
+        type="runbook",
+        subtype=finding.subtype,
+    )

@@ -1,0 +1,234 @@
+"""Shared directive machinery: option parsing that reST and MyST report identically.
+
+docutils and MyST both look options up with ``option_spec[name]``; the spec
+below answers every name, so unknown options and bad values reach ``run()``
+and are reported here once, with the same ``file:line`` message in both
+syntaxes (MyST alone would drop a bad value with a different warning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.findings import Finding, Subtype
+from sphinx_release_runbook.core.model import Source
+from sphinx_release_runbook.sphinxext.diagnostics import emit, relative_to_repo, repo_path
+
+OptionKind = Literal["text", "flag", "int", "number", "lines", "regex"]
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class _Unknown(str):
+    """An option value whose name the directive does not know."""
+
+    __slots__ = ()
+
+
+class PermissiveOptionSpec(dict[str, Callable[[str], Any]]):
+    """An option spec that accepts every name, so ``run()`` can report unknown ones."""
+
+    def __missing__(self, key: str) -> Callable[[str], Any]:
+        return lambda value: _Unknown(value or "")
+
+
+def option_spec(names: dict[str, OptionKind]) -> PermissiveOptionSpec:
+    return PermissiveOptionSpec({name: directives.unchanged for name in names})
+
+
+class DirectiveError(RunbookError):
+    """A malformed directive; carries the subtype and the line to report."""
+
+    exit_code = ExitCode.DOCS
+
+    def __init__(self, message: str, subtype: Subtype = "directive", line: int | None = None):
+        super().__init__(message)
+        self.subtype: Subtype = subtype
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Options:
+    """Validated option values."""
+
+    values: dict[str, Any]
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def flag(self, name: str) -> bool:
+        return name in self.values
+
+
+class RunbookDirective(SphinxDirective):
+    """Base for the runbook directives: validated options, located errors."""
+
+    known_options: ClassVar[dict[str, OptionKind]] = {}
+    # Arguments and content are checked in run(), so the messages are ours and located.
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_spec = option_spec(cls.known_options)
+
+    @property
+    def directive_name(self) -> str:
+        return self.name
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return self.run_checked()
+        except DirectiveError as error:
+            self.report(str(error), error.subtype, error.line)
+            return []
+
+    def run_checked(self) -> list[nodes.Node]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # --- reporting -----------------------------------------------------------------
+
+    def report(
+        self,
+        message: str,
+        subtype: Subtype = "directive",
+        line: int | None = None,
+        diff: str = "",
+    ) -> None:
+        """Record a finding for this document and print it as a located warning."""
+        from sphinx_release_runbook.sphinxext.store import store_of
+
+        source = self.source()
+        finding = Finding(
+            source.path, line or source.line, subtype, message, docname=source.docname, diff=diff
+        )
+        store_of(self.env).add_finding(finding)
+        emit(finding)
+
+    def source(self) -> Source:
+        """Where the directive is written: in an ``.. include::``d file, that file and line."""
+        filename, line = self.get_source_info()
+        path = repo_path(self.env, self.env.docname)
+        if filename:
+            path = relative_to_repo(self.env, filename)
+        return Source(self.env.docname, path, line or self.lineno)
+
+    def content_line(self, offset: int) -> int:
+        """The line, in the directive's own source file, of content line *offset* (0-based)."""
+        if self.is_myst:
+            # MyST gives content_offset relative to the fence line, not to the document.
+            return self.lineno + self.content_offset + offset + 1
+        _source, line = self.state_machine.get_source_and_line(self.content_offset + offset + 1)
+        return line if isinstance(line, int) else self.content_offset + offset + 1
+
+    @property
+    def is_myst(self) -> bool:
+        return type(self.state).__module__.startswith("myst_parser")
+
+    # --- arguments and options -----------------------------------------------------
+
+    def identifier(self, what: str, example: str) -> str:
+        if not self.arguments:
+            raise DirectiveError(
+                f"{self.directive_name} needs {what} as its argument, "
+                f"e.g. `.. {self.directive_name}:: {example}`"
+            )
+        value = self.arguments[0]
+        if not ID_PATTERN.fullmatch(value):
+            noun = what.split(" ", 1)[1]  # "a step ID" -> "step ID"
+            raise DirectiveError(
+                f"invalid {noun} {value!r} for {self.directive_name}: use letters, digits, "
+                "'-', '_' and '.', starting with a letter or digit"
+            )
+        return value
+
+    def options_checked(self) -> Options:
+        for name, raw in self.options.items():
+            if isinstance(raw, _Unknown) or name not in self.known_options:
+                known = ", ".join(f":{option}:" for option in self.known_options) or "none"
+                raise DirectiveError(
+                    f"unknown option :{name}: for {self.directive_name}; known options: {known}"
+                )
+        values = {
+            name: self._convert(name, self.known_options[name], raw)
+            for name, raw in self.options.items()
+        }
+        return Options(values)
+
+    def _convert(self, name: str, kind: OptionKind, raw: str | None) -> Any:
+        value = (raw or "").strip()
+        if kind == "flag":
+            if value:
+                raise DirectiveError(f"option :{name}: takes no value, got {value!r}")
+            return True
+        if kind == "int":
+            if not re.fullmatch(r"\d+", value):
+                raise DirectiveError(f"option :{name}: must be a whole number >= 0, not {value!r}")
+            return int(value)
+        if kind == "number":
+            try:
+                number = float(value)
+            except ValueError:
+                number = -1.0
+            if not value or number <= 0 or number != number or number == float("inf"):
+                raise DirectiveError(
+                    f"option :{name}: must be a number of seconds > 0, not {value!r}"
+                )
+            return number
+        if kind == "regex":
+            if not value:
+                raise DirectiveError(f"option :{name}: needs a regular expression")
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise DirectiveError(
+                    f"option :{name}: {value!r} is not a valid regular expression ({exc})"
+                ) from exc
+            return value
+        if kind == "lines":
+            return [line.strip() for line in (raw or "").splitlines() if line.strip()]
+        if not value:
+            raise DirectiveError(f"option :{name}: needs a value")
+        return value
+
+    def choice(self, name: str, value: str, choices: tuple[str, ...]) -> str:
+        if value not in choices:
+            raise DirectiveError(
+                f"option :{name}: must be one of {', '.join(choices)}, not {value!r}"
+            )
+        return value
+
+    # --- context -------------------------------------------------------------------
+
+    def claim_anchor(self, node: nodes.Element, anchor: str) -> None:
+        """Give *node* the HTML id *anchor*, refusing one the page already uses.
+
+        Registered with the document, so a later section title that slugs to the same
+        id gets another one instead of a duplicate.
+        """
+        document = self.state.document
+        if anchor in document.ids:
+            raise DirectiveError(
+                f"the anchor {anchor!r} is already used on this page; choose another ID"
+            )
+        node["ids"].append(anchor)
+        document.ids[anchor] = node
+
+    @property
+    def repo_root(self) -> Path:
+        return Path(self.config.runbook_repo_root or self.env.srcdir)
+
+    def note_repo_file(self, path: Path) -> None:
+        """Rebuild this document when *path* (a repository file) changes."""
+        self.env.note_dependency(str(path.resolve()))

@@ -1,0 +1,307 @@
+"""``release-step ID``: one step of a runbook."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.statemachine import StringList
+
+from sphinx_release_runbook import bump as bumping
+from sphinx_release_runbook.core.model import PLACEHOLDERS, STEP_KINDS, BumpTarget, Step
+from sphinx_release_runbook.core.templating import (
+    PlaceholderError,
+    check_placeholders,
+    render,
+    split_commands,
+    unterminated,
+)
+from sphinx_release_runbook.sphinxext.checking import check_step
+from sphinx_release_runbook.sphinxext.directives.base import (
+    DirectiveError,
+    OptionKind,
+    Options,
+    RunbookDirective,
+)
+from sphinx_release_runbook.sphinxext.nodes import (
+    release_commands,
+    release_instructions,
+    release_step,
+    release_step_meta,
+    release_step_title,
+    sentinel_values,
+)
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class ReleaseStepDirective(RunbookDirective):
+    """A numbered step: commands to run, files to bump, or instructions to follow."""
+
+    known_options: ClassVar[dict[str, OptionKind]] = {
+        "title": "text",
+        "kind": "text",
+        "runbook": "text",
+        "bump": "lines",
+        "expect": "regex",
+        "expect-empty": "flag",
+        "cwd": "text",
+        "env": "lines",
+        "timeout": "number",
+        "retry": "int",
+        "interval": "number",
+        "skip-if": "text",
+        "confirm": "flag",
+        "requires": "text",
+    }
+
+    def run_checked(self) -> list[nodes.Node]:
+        step_id = self.identifier("a step ID", "commit-and-push")
+        options = self.options_checked()
+        kind = self.choice(
+            "kind",
+            options.text("kind", "bump" if "bump" in options.values else "command") or "",
+            STEP_KINDS,
+        )
+        step = Step(
+            id=step_id,
+            title=options.text("title") or "",
+            kind=kind,  # type: ignore[arg-type]
+            runbook=options.text("runbook") or "",
+            source=self.source(),
+            anchor=f"step-{step_id}",
+            expect=options.text("expect"),
+            expect_empty=options.flag("expect-empty"),
+            cwd=options.text("cwd"),
+            timeout=options.values.get("timeout"),
+            retry=options.values.get("retry", 0),
+            interval=options.values.get("interval", 10.0),
+            skip_if=options.text("skip-if"),
+            confirm=options.flag("confirm"),
+            requires=(options.text("requires") or "").split(),
+            env=self._environment(options),
+            bump=self._bump_targets(options, kind),
+        )
+        self._check_option_combinations(step, options)
+        lines = list(self.content)
+        if step.kind == "manual":
+            if not "".join(lines).strip():
+                raise DirectiveError(f"manual step {step_id!r} needs instructions as its content")
+            step.instructions = "\n".join(lines).strip()
+            self._check_template(step.instructions, self.content_offset + 1)
+        elif step.kind == "bump":
+            if "".join(lines).strip():
+                raise DirectiveError(
+                    f"bump step {step_id!r} takes no content; its files come from :bump:"
+                )
+        else:
+            step.commands = self._commands(step_id, lines)
+        # Every option the runner fills (runner/plan.py) is checked here, at build time.
+        for template in [step.skip_if or "", step.cwd or "", step.expect or "", *step.env.values()]:
+            self._check_template(template, self.lineno)
+
+        node = release_step(step_id=step_id, kind=step.kind)
+        self.claim_anchor(node, step.anchor)
+        self.set_source_info(node)
+        node["entry"] = step
+        node += release_step_title(
+            "",
+            step.title,
+            title=step.title,
+            kind=step.kind,
+            anchor=step.anchor,
+            step_id=step_id,
+        )
+        node.extend(self._body(step))
+        self.after_step(step)
+        return [node]
+
+    def after_step(self, step: Step) -> None:
+        """Drift checks that compare the step's commands with the repository."""
+        check_step(self.env, step, list(self.content), self.content_line(0))
+
+    # --- options ---------------------------------------------------------------------
+
+    def _environment(self, options: Options) -> dict[str, str]:
+        environment: dict[str, str] = {}
+        for entry in options.values.get("env", []):
+            name, sep, value = entry.partition("=")
+            if not sep or not ENV_NAME.fullmatch(name.strip()):
+                raise DirectiveError(
+                    f"malformed :env: line {entry!r}: write one NAME=value per line"
+                )
+            environment[name.strip()] = value.strip()
+        return environment
+
+    def _bump_targets(self, options: Options, kind: str) -> list[BumpTarget]:
+        entries: list[str] = options.values.get("bump", [])
+        if kind == "bump" and not entries:
+            raise DirectiveError(
+                "bump step needs :bump: with one `FILE KEY` per line, "
+                "e.g. `pyproject.toml tool.poetry.version`"
+            )
+        if kind != "bump" and entries:
+            raise DirectiveError(f":bump: belongs to bump steps; this step's kind is {kind!r}")
+        targets: list[BumpTarget] = []
+        for entry in entries:
+            parts = entry.split()
+            if len(parts) != 2:
+                raise DirectiveError(
+                    f"malformed :bump: line {entry!r}: write one `FILE KEY` per line, "
+                    "e.g. `pyproject.toml tool.poetry.version`"
+                )
+            target = BumpTarget(parts[0], parts[1])
+            try:
+                bumping.check_target(target)
+            except bumping.BumpError as exc:
+                raise DirectiveError(f"malformed :bump: line {entry!r}: {exc}") from exc
+            targets.append(target)
+        return targets
+
+    def _check_option_combinations(self, step: Step, options: Options) -> None:
+        if "interval" in options.values and not step.retry:
+            raise DirectiveError(":interval: needs :retry: (how many times to try again)")
+        if step.expect and step.expect_empty:
+            raise DirectiveError(":expect: and :expect-empty: contradict each other; keep one")
+        if step.kind in ("manual", "bump"):
+            command_only = ("expect", "expect-empty", "timeout", "retry", "skip-if", "cwd", "env")
+            given = [name for name in command_only if name in options.values]
+            if given:
+                raise DirectiveError(f"option :{given[0]}: does not apply to a {step.kind} step")
+
+    # --- content ---------------------------------------------------------------------
+
+    def _check_template(self, template: str, line: int) -> None:
+        try:
+            check_placeholders(template)
+        except PlaceholderError as exc:
+            raise DirectiveError(str(exc), "placeholder", line) from exc
+
+    def _commands(self, step_id: str, lines: list[str]) -> list[str]:
+        commands = split_commands(lines)
+        if not commands:
+            raise DirectiveError(
+                f"step {step_id!r} has no commands: write them as the directive's content, "
+                "one per line (or use :kind: manual)"
+            )
+        open_command = unterminated(commands)
+        if open_command is not None:
+            raise DirectiveError(
+                "unterminated quote or trailing backslash in this command",
+                line=self.content_line(open_command.offset),
+            )
+        for command in commands:
+            self._check_template(command.text, self.content_line(command.offset))
+        return [command.text for command in commands]
+
+    # --- rendering -------------------------------------------------------------------
+
+    def _body(self, step: Step) -> list[nodes.Node]:
+        body: list[nodes.Node] = []
+        meta = self._meta(step)
+        if meta:
+            # Filled on doctree-resolved, when the runbook's display values are known.
+            body.append(
+                release_step_meta(
+                    "", "", parts=meta, step_id=step.id, classes=["runbook-step-meta"]
+                )
+            )
+        if step.kind == "manual":
+            container = release_instructions(classes=["runbook-instructions"], step_id=step.id)
+            # Placeholders become sentinels that doctree-resolved turns into spans with the
+            # runbook's display values; line by line, so warnings inside keep their lines.
+            markers = sentinel_values(list(PLACEHOLDERS))
+            shown = StringList(
+                [self._display_line(line, markers) for line in self.content],
+                items=list(self.content.items),
+            )
+            self.state.nested_parse(shown, self.content_offset, container)
+            body.append(container)
+        elif step.kind == "bump":
+            body.extend(self._bump_preview(step))
+        else:
+            body.append(self._commands_node("\n".join(self.content).strip("\n"), step))
+        return body
+
+    @staticmethod
+    def _display_line(line: str, display: dict[str, str]) -> str:
+        try:
+            return render(line, display)
+        except PlaceholderError:  # an expression spanning lines: show it as written
+            return line
+
+    def _commands_node(self, template: str, step: Step, language: str = "bash") -> release_commands:
+        node = release_commands(
+            template, template, template=template, language=language, step_id=step.id
+        )
+        self.set_source_info(node)
+        return node
+
+    def _meta(self, step: Step) -> list[tuple[str, str]]:
+        """The step's options in words: (label, value template) pairs."""
+        parts: list[tuple[str, str]] = []
+        if step.requires:
+            parts.append(("Requires", ", ".join(step.requires)))
+        if step.confirm:
+            parts.append(("Asks for confirmation", ""))
+        if step.cwd:
+            parts.append(("Runs in", step.cwd))
+        if step.expect:
+            parts.append(("Output must match", step.expect))
+        if step.expect_empty:
+            parts.append(("Output must be empty", ""))
+        if step.retry:
+            parts.append(("Retries", f"{step.retry} times, every {step.interval:g} s"))
+        if step.timeout:
+            parts.append(("Times out after", f"{step.timeout:g} s"))
+        if step.skip_if:
+            parts.append(("Skipped when this succeeds", step.skip_if))
+        return parts
+
+    def _bump_preview(self, step: Step) -> list[nodes.Node]:
+        """The real lines of the real files, the version replaced by its placeholder."""
+        previews: list[nodes.Node] = []
+        reported_missing: set[str] = set()  # one finding per missing file, not per key
+        for target in step.bump:
+            path = self.repo_root / target.path
+            self.note_repo_file(path)
+            try:
+                text = bumping.read_text(self.repo_root, target)
+                site = bumping.locate(text, target)
+            except bumping.BumpError as exc:
+                missing = not path.is_file()
+                if not (missing and target.path in reported_missing):
+                    self.report(str(exc), "path" if missing else "version")
+                if missing:
+                    reported_missing.add(target.path)
+                previews.append(
+                    nodes.literal_block(
+                        f"{target.path}: {target.key}", f"{target.path}: {target.key}"
+                    )
+                )
+                continue
+            placeholder = "{{ version_info }}" if target.key.endswith("_info__") else None
+            original = site.text[site.start : site.end]
+            if placeholder is None:
+                quote = original[0] if original[:1] in "'\"" else ""
+                placeholder = f"{quote}{{{{ version }}}}{quote}"
+            line = site.text[: site.start] + placeholder + site.text[site.end :]
+            lines = text.splitlines()
+            shown = [line]
+            if target.path.endswith(".toml"):
+                header = next(
+                    (
+                        lines[i]
+                        for i in range(site.line - 2, -1, -1)
+                        if lines[i].lstrip().startswith("[")
+                    ),
+                    None,
+                )
+                if header is not None:
+                    shown.insert(0, header)
+            language = "toml" if target.path.endswith(".toml") else "python"
+            node = self._commands_node("\n".join(shown), step, language)
+            node["caption"] = f"{target.path} (line {site.line}): {target.key}"
+            previews.append(node)
+        return previews

@@ -1,0 +1,90 @@
+"""The ``build-finished`` gate: a build with unsuppressed runbook problems fails.
+
+A warning alone exits 0 without ``-W``.  Findings live in the environment, so
+an incremental build that re-reads nothing still fails, and re-prints the
+findings it did not print this time, then a one-line summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+from sphinx.util.console import red  # type: ignore[attr-defined]
+
+from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.script import check_script
+from sphinx_release_runbook.sphinxext.diagnostics import emit
+from sphinx_release_runbook.sphinxext.resolve import resolve
+from sphinx_release_runbook.sphinxext.store import store_of
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+def assembled_findings(env: BuildEnvironment) -> list[Finding]:
+    """Findings that need the whole project: assembling runbooks, the exported script."""
+    resolved = resolve(env)
+    findings = list(resolved.findings)
+    script_path = env.config.runbook_script_path
+    if script_path and resolved.runbooks:
+        root = Path(env.config.runbook_repo_root or env.srcdir)
+        findings.extend(check_script(root, script_path, resolved.runbooks[0]))
+    return sorted(findings)
+
+
+def all_findings(env: BuildEnvironment) -> list[Finding]:
+    """Findings of every document plus those of the whole project."""
+    return sorted([*store_of(env).findings(), *assembled_findings(env)])
+
+
+def is_suppressed(app: Sphinx, finding: Finding) -> bool:
+    return logging.is_suppressed_warning("runbook", finding.subtype, app.config.suppress_warnings)
+
+
+def is_failing(app: Sphinx, finding: Finding) -> bool:
+    if is_suppressed(app, finding):
+        return False
+    return not finding.is_drift or app.config.runbook_drift == "error"
+
+
+class BuildGate:
+    """Tracks what this build printed, and fails the build at its end."""
+
+    def __init__(self) -> None:
+        self.read_docnames: set[str] = set()
+        self.consistency_checked = False
+
+    def before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+        self.read_docnames = set(docnames)
+        self.consistency_checked = False
+
+    def check_consistency(self, app: Sphinx, env: BuildEnvironment) -> None:
+        self.consistency_checked = True
+        for finding in assembled_findings(env):
+            emit(finding)
+
+    def finished(self, app: Sphinx, exception: Exception | None) -> None:
+        if exception is not None or app.env is None:
+            return
+        documents = store_of(app.env).findings()
+        assembled = assembled_findings(app.env)
+        # Re-print what this build did not print itself (documents it did not re-read).
+        for finding in documents:
+            if finding.docname not in self.read_docnames:
+                emit(finding)
+        if not self.consistency_checked:
+            for finding in assembled:
+                emit(finding)
+        failing = [f for f in [*documents, *assembled] if is_failing(app, f)]
+        if not failing:
+            return
+        counts = Counter(f.warning_type for f in failing)
+        summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+        logger.info(red(f"runbook: the build failed with {len(failing)} problem(s): {summary}"))
+        app.statuscode = 1

@@ -10,18 +10,26 @@ its branch in :mod:`.targets`.
 
 from __future__ import annotations
 
-from sphinx_release_runbook.bump.plan import FileEdit, plan_edits, write_edits
+from sphinx_release_runbook.bump.plan import (
+    CurrentValue,
+    FileEdit,
+    plan_edits,
+    read_current,
+    write_edits,
+)
 from sphinx_release_runbook.bump.site import BumpError, VersionSite
 from sphinx_release_runbook.bump.targets import apply, check_target, locate, read_text
 
 __all__ = [
     "BumpError",
+    "CurrentValue",
     "FileEdit",
     "VersionSite",
     "apply",
     "check_target",
     "locate",
     "plan_edits",
+    "read_current",
     "read_text",
     "write_edits",
 ]

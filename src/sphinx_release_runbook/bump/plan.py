@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx_release_runbook.bump.site import VersionSite
+from sphinx_release_runbook.bump.site import BumpError, VersionSite
 from sphinx_release_runbook.bump.targets import apply, check_target, locate, read_text
 from sphinx_release_runbook.core.fs import write_atomic
 from sphinx_release_runbook.core.model import BumpTarget
@@ -60,3 +61,57 @@ def write_edits(repo_root: Path, edits: list[FileEdit]) -> list[str]:
             write_atomic(repo_root / edit.path, edit.new_text)
             written.append(edit.path)
     return written
+
+
+# --- current versions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentValue:
+    """The version one bump target holds now, and where."""
+
+    target: BumpTarget
+    site: VersionSite
+
+    @property
+    def shown(self) -> str:
+        """As written in the file, e.g. ``"0.3.0"`` or ``(0, 3, 0)``."""
+        return self.site.text[self.site.start : self.site.end]
+
+    @property
+    def value(self) -> str:
+        """Normalised: tuples joined with dots."""
+        return self.site.value
+
+
+def read_current(
+    targets: Iterable[BumpTarget], read: Callable[[str], str]
+) -> list[CurrentValue | BumpError]:
+    """For each target in turn, its current value or the error that says why it has none.
+
+    *read* maps a repository path to its text (raising ``OSError`` or
+    ``UnicodeDecodeError``); each file is read once, however many targets it holds.
+    The runner refuses to go on at the first error; the drift check reports the
+    errors where the bump step names the target, so it only compares the values.
+    """
+    texts: dict[str, str | BumpError] = {}
+    results: list[CurrentValue | BumpError] = []
+    for target in targets:
+        if target.path not in texts:
+            try:
+                texts[target.path] = read(target.path)
+            except FileNotFoundError:
+                texts[target.path] = BumpError(
+                    f"{target.path}: file not found (named as a bump target)"
+                )
+            except (OSError, UnicodeDecodeError) as exc:
+                texts[target.path] = BumpError(f"{target.path}: cannot read: {exc}")
+        text = texts[target.path]
+        if isinstance(text, BumpError):
+            results.append(text)
+            continue
+        try:
+            results.append(CurrentValue(target, locate(text, target)))
+        except BumpError as exc:
+            results.append(exc)
+    return results

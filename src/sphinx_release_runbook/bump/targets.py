@@ -53,6 +53,7 @@ def apply(text: str, target: BumpTarget, version: str, info: tuple[int | str, ..
 
 
 def read_text(repo_root: Path, target: BumpTarget) -> str:
+    """The text of *target*'s file; a missing or unreadable file is a :class:`BumpError`."""
     path = repo_root / target.path
     try:
         return path.read_text(encoding="utf-8")

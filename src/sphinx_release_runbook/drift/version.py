@@ -8,58 +8,37 @@ or does not parse is reported where it is named (the bump step), not here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sphinx_release_runbook import bump as bumping
+from sphinx_release_runbook import bump
+from sphinx_release_runbook.bump import CurrentValue
 from sphinx_release_runbook.core.findings import Finding
-from sphinx_release_runbook.core.model import BumpTarget, Source
+from sphinx_release_runbook.core.model import Source
 from sphinx_release_runbook.drift.items import VersionItem, located
 from sphinx_release_runbook.drift.repository import Repository
 
 
-@dataclass(frozen=True)
-class Current:
-    target: BumpTarget
-    source: Source
-    line: int
-    shown: str  # as written in the file, e.g. "0.3.0" or (0, 3, 0)
-    value: str  # normalised: tuples joined with dots
-
-
-def current_versions(repo: Repository, item: VersionItem) -> list[Current]:
-    found: list[Current] = []
-    texts: dict[str, str | None] = {}
-    for target, source in item.targets:
-        if target.path not in texts:
-            try:
-                texts[target.path] = repo.read_text(target.path)
-            except (OSError, UnicodeDecodeError):
-                texts[target.path] = None
-        text = texts[target.path]
-        if text is None:
-            continue
-        try:
-            site = bumping.locate(text, target)
-        except bumping.BumpError:
-            continue
-        shown = site.text[site.start : site.end]
-        found.append(Current(target, source, site.line, shown, site.value))
-    return found
+def current_versions(repo: Repository, item: VersionItem) -> list[tuple[CurrentValue, Source]]:
+    """Each readable target's current value, with the step that names it."""
+    results = bump.read_current([target for target, _ in item.targets], repo.read_text)
+    return [
+        (result, source)
+        for (_, source), result in zip(item.targets, results, strict=True)
+        if isinstance(result, CurrentValue)
+    ]
 
 
 def check_versions(repo: Repository, item: VersionItem) -> list[Finding]:
     found = current_versions(repo, item)
     if not found:
         return []
-    reference = found[0]
+    reference, _ = found[0]
     findings: list[Finding] = []
-    for other in found[1:]:
+    for other, source in found[1:]:
         if other.value == reference.value:
             continue
         message = (
-            f"the version sources disagree: {reference.target.path}:{reference.line} "
-            f"{reference.target.key} = {reference.shown}, but {other.target.path}:{other.line} "
-            f"{other.target.key} = {other.shown}"
+            f"the version sources disagree: {reference.target.path}:{reference.site.line} "
+            f"{reference.target.key} = {reference.shown}, but {other.target.path}:"
+            f"{other.site.line} {other.target.key} = {other.shown}"
         )
-        findings.append(located(other.source, "version", message))
+        findings.append(located(source, "version", message))
     return findings

@@ -10,6 +10,7 @@ same parser: it reaches the shell too, as ``{{ previous_version }}``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,17 +57,22 @@ class Release:
     values: dict[str, str]
 
 
+def _reader(root: Path) -> Callable[[str], str]:
+    def read(path: str) -> str:
+        return (root / path).read_text(encoding="utf-8")
+
+    return read
+
+
 def current_version(
     runbook: Runbook, root: Path, *, allow_disagreement: bool = False
 ) -> CurrentVersion:
     """Read every bump target; they must agree unless *allow_disagreement* (then the highest)."""
     sources: list[tuple[str, str, str]] = []
-    for target in runbook.bump_targets:
-        try:
-            site = bump.locate(bump.read_text(root, target), target)
-        except bump.BumpError as exc:
-            raise ValidationError(f"cannot read the current version: {exc}") from exc
-        sources.append((target.path, target.key, site.value))
+    for result in bump.read_current(runbook.bump_targets, _reader(root)):
+        if isinstance(result, bump.BumpError):
+            raise ValidationError(f"cannot read the current version: {result}") from result
+        sources.append((result.target.path, result.target.key, result.value))
     if not sources:
         return CurrentVersion(None, ())
     values = {value for _, _, value in sources}

@@ -2,16 +2,22 @@
 # test and docs extras first, so a fresh machine with Python >= 3.11 needs nothing else.
 
 PYTHON ?= python
-PYTEST_ARGS ?=
+# The suite spreads over every core (pytest-xdist); PYTEST_ARGS="-n0" runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install docs test
 
 install:
 	$(PYTHON) -m pip install -e '.[test,docs]'
 
-## docs: the main job, build this project's docs with warnings as errors
+## docs: the main job. Build this project's docs with warnings as errors (the build
+## fails on drift), then use the example project's guide the three ways: list its
+## steps, check it against its code, and dry-run its next release (nothing is written).
 docs: install
 	$(PYTHON) -m sphinx -W --keep-going -c . docs docs/_build/html
+	cd examples/arshai && $(PYTHON) -m runbook list
+	cd examples/arshai && $(PYTHON) -m runbook check
+	cd examples/arshai && $(PYTHON) -m runbook run --version minor --dry-run
 
 ## test: run the test suite; "no tests collected" (pytest exit code 5) is a failure
 test: install

@@ -25,3 +25,6 @@ _MEANINGS: dict[ExitCode, str] = {
     ExitCode.MISSING_TOOLS: "a tool a step :requires: is not on PATH; nothing ran",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C); the state was saved, --resume continues",
 }
+
+#: The epilog of ``--help`` of the group and of every command.
+EXIT_CODES_HELP = "\b\nExit codes:\n" + describe()

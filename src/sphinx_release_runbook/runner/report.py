@@ -58,6 +58,11 @@ def step_label(step: Step, total: int) -> str:
     return f"[{step.number}/{total}] {step.title}"
 
 
+def step_heading(step: Step, total: int) -> str:
+    """The line that opens a step, in a run and in a dry run."""
+    return f"{step_label(step, total)}  ({step.id}, {step.source})"
+
+
 def plan_lines(steps: Sequence[PlannedStep], total: int, done: Sequence[str] = ()) -> list[str]:
     """The plan overview: one line per step, marking what will not run."""
     lines = [f"Plan ({len(steps)} of {total} steps):"]

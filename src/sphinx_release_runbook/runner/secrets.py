@@ -7,7 +7,7 @@ still grow into a secret, and masks once the rest has arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 #: Upper-cased fragments that make an environment variable's value a secret.
 SECRET_NAME_PARTS = ("TOKEN", "SECRET", "PASSWORD", "KEY")
@@ -30,6 +30,26 @@ def secret_values(environ: Mapping[str, str], extra_names: Iterable[str] = ()) -
         for name in names
         if name in environ and len(environ[name]) >= MIN_SECRET_LENGTH
     }
+
+
+def run_secrets(
+    environ: Mapping[str, str],
+    extra_names: Iterable[str],
+    step_envs: Iterable[Mapping[str, str]],
+    warn: Callable[[str], None],
+) -> set[str]:
+    """The values a run masks: secrets of the environment and of the steps' ``:env:``.
+
+    *warn* hears of each ``--secret`` name the environment does not have.
+    """
+    extra_names = tuple(extra_names)
+    for name in extra_names:
+        if name not in environ:
+            warn(f"warning: --secret {name}: no such environment variable")
+    values = secret_values(environ, extra_names)
+    for env in step_envs:
+        values |= {value for name, value in env.items() if is_secret_name(name)}
+    return values
 
 
 class Masker:

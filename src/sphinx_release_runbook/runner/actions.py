@@ -1,0 +1,150 @@
+"""What each kind of step does: one action per kind, chosen in one place (:data:`ACTIONS`).
+
+An action describes a step for a dry run (:meth:`Action.describe`, lines to
+print) and does it in a real run (:meth:`Action.do`).  Every kind may carry
+commands; they run last, after the kind's own part (a question, the edits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sphinx_release_runbook import bump
+from sphinx_release_runbook.core.model import Step, StepKind, VersionScheme
+from sphinx_release_runbook.core.versions import version_info
+from sphinx_release_runbook.runner import report
+from sphinx_release_runbook.runner.commands import Commands, describe_commands
+from sphinx_release_runbook.runner.errors import StepFailed
+from sphinx_release_runbook.runner.plan import PlannedStep
+from sphinx_release_runbook.runner.prompts import Prompter
+from sphinx_release_runbook.runner.transcript import Console
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where a run acts and for which version: what a bump step needs to plan its edits."""
+
+    root: Path
+    version: str
+    scheme: VersionScheme
+
+    def plan_edits(self, step: Step) -> list[bump.FileEdit]:
+        info = version_info(self.version, self.scheme)
+        return bump.plan_edits(self.root, step.bump, self.version, info)
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """What doing one step uses: the workspace, the console, the prompter, its commands."""
+
+    workspace: Workspace
+    console: Console
+    prompter: Prompter
+    commands: Commands
+
+
+class Action(Protocol):
+    def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
+        """The dry-run lines of what the step does (after its options)."""
+        ...
+
+    def do(self, item: PlannedStep, run: StepRun) -> None:
+        """Do the step; raise :class:`StepFailed`, or the prompter's answers."""
+        ...
+
+
+def _describe_confirm(step: Step) -> list[str]:
+    return ["  asks for confirmation before it runs"] if step.confirm else []
+
+
+def _confirm(step: Step, run: StepRun) -> None:
+    if step.confirm:
+        run.prompter.confirm(f"Run step {step.number} ({step.id})?")
+
+
+class CommandAction:
+    """``command``, ``check`` and ``wait``: run the commands (after a ``:confirm:``)."""
+
+    def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
+        return [*_describe_confirm(item.step), *describe_commands(item)]
+
+    def do(self, item: PlannedStep, run: StepRun) -> None:
+        _confirm(item.step, run)
+        run.commands.run(item)
+
+
+class ManualAction:
+    """``manual``: show the instructions and ask whether they are done."""
+
+    def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
+        step = item.step
+        return [
+            "  manual step; asks for confirmation:",
+            *(f"    {text}" for text in step.instructions.strip().splitlines()),
+            *describe_commands(item),
+        ]
+
+    def do(self, item: PlannedStep, run: StepRun) -> None:
+        step = item.step
+        for text in step.instructions.strip().splitlines():
+            run.console.line(f"  {text}")
+        run.prompter.confirm(f"Step {step.number} ({step.id}): done?")
+        run.commands.run(item)
+
+
+class BumpAction:
+    """``bump``: write the new version into every ``:bump:`` target."""
+
+    def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
+        lines = _describe_confirm(item.step)
+        try:
+            lines += report.edit_lines(workspace.plan_edits(item.step))
+        except bump.BumpError as exc:
+            lines.append(f"  bump: {exc}")
+        return [*lines, *describe_commands(item)]
+
+    def do(self, item: PlannedStep, run: StepRun) -> None:
+        step = item.step
+        _confirm(step, run)
+        try:
+            # Plan every file's edit, then write: a target that fails to parse leaves
+            # every file as it was.
+            edits = run.workspace.plan_edits(step)
+        except bump.BumpError as exc:
+            raise StepFailed(str(exc), str(exc)) from exc
+        for line in report.edit_lines(edits):
+            run.console.line(line)
+        try:
+            bump.write_edits(run.workspace.root, edits)
+        except OSError as exc:
+            raise StepFailed(f"cannot write: {exc}", str(exc)) from exc
+        run.commands.run(item)
+
+
+_COMMAND = CommandAction()
+
+#: The one place a step's kind decides what happens.
+ACTIONS: dict[StepKind, Action] = {
+    "command": _COMMAND,
+    "check": _COMMAND,
+    "wait": _COMMAND,
+    "manual": ManualAction(),
+    "bump": BumpAction(),
+}
+
+
+def action_for(step: Step) -> Action:
+    return ACTIONS[step.kind]
+
+
+def describe(item: PlannedStep, workspace: Workspace, total: int) -> list[str]:
+    """The dry-run block of one step: its heading and options, then what its kind does."""
+    lines = ["", report.step_heading(item.step, total)]
+    if item.skip_if:
+        lines.append(f"  skip if: {item.skip_if}")
+    lines += [f"  env: {name}={value}" for name, value in item.env.items()]
+    if item.cwd:
+        lines.append(f"  cwd: {item.cwd}")
+    return lines + action_for(item.step).describe(item, workspace)

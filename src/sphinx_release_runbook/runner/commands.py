@@ -1,0 +1,125 @@
+"""A step's commands: where a resumed step picks up, retries, the timeout, :expect:.
+
+Every kind of step may carry commands; this module runs them (and a step's
+``:skip-if:`` check) and, for a dry run, describes them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx_release_runbook.runner.errors import StepFailed
+from sphinx_release_runbook.runner.execute import run_command
+from sphinx_release_runbook.runner.plan import PlannedStep
+from sphinx_release_runbook.runner.state import RunState, StateStore
+from sphinx_release_runbook.runner.transcript import Console
+
+
+def describe_commands(item: PlannedStep) -> list[str]:
+    """The dry-run lines of a step's commands and of how their output is judged."""
+    step = item.step
+    lines = [f"  $ {command}" for command in item.commands]
+    extras = []
+    if item.expect:
+        extras.append(f"expect /{item.expect}/")
+    if step.expect_empty:
+        extras.append("expect empty output")
+    if step.timeout:
+        extras.append(f"timeout {step.timeout:g}s")
+    if step.retry:
+        extras.append(f"retry {step.retry} every {step.interval:g}s")
+    if extras:
+        lines.append(f"  ({'; '.join(extras)})")
+    return lines
+
+
+def judged_whole(item: PlannedStep) -> bool:
+    """Whether the step's verdict needs the output of every command of one attempt."""
+    step = item.step
+    return bool(step.expect or step.expect_empty or step.retry)
+
+
+@dataclass
+class Commands:
+    """Runs commands of one step in *cwd* with *env*, on *console*, recording progress."""
+
+    console: Console
+    store: StateStore
+    state: RunState
+    cwd: Path
+    env: Mapping[str, str]
+
+    def already_done(self, item: PlannedStep) -> bool:
+        """Run the step's ``:skip-if:`` check; true when it succeeds."""
+        assert item.skip_if is not None
+        self.console.line(f"$ {item.skip_if}    (skip-if)")
+        result = run_command(item.skip_if, cwd=self.cwd, env=self.env, sink=self.console.stream())
+        return result.ok
+
+    def run(self, item: PlannedStep) -> None:
+        """Run the step's commands, retrying as the step says; raise :class:`StepFailed`."""
+        step = item.step
+        if not item.commands:
+            return
+        # A plain step resumes at its first unfinished command: `git commit` must not
+        # run twice.  A step that checks its output or polls restarts whole: its
+        # verdict needs the output of every command of one attempt.
+        first = 0 if judged_whole(item) else min(self.state.commands_done, len(item.commands))
+        if first:
+            self.console.line(f"(resuming after command {first} of {len(item.commands)})")
+        attempts = 1 + max(step.retry, 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                self._attempt(item, first)
+                return
+            except StepFailed as exc:
+                if attempt == attempts:
+                    raise
+                self.console.line(
+                    f"attempt {attempt}/{attempts} failed: {exc}; retrying in {step.interval:g}s"
+                )
+                time.sleep(step.interval)
+
+    def _attempt(self, item: PlannedStep, first: int) -> None:
+        step = item.step
+        deadline = time.monotonic() + step.timeout if step.timeout else None
+        whole = judged_whole(item)
+        outputs: list[str] = []
+        for index in range(first, len(item.commands)):
+            command = item.commands[index]
+            self.console.line(f"$ {command}")
+            result = run_command(
+                command, cwd=self.cwd, env=self.env, sink=self.console.stream(), deadline=deadline
+            )
+            outputs.append(result.output)
+            if result.timed_out:
+                raise StepFailed(
+                    f"timed out after {step.timeout:g}s in `{command}`", "".join(outputs)
+                )
+            if result.returncode != 0:
+                raise StepFailed(
+                    f"`{command}` exited with status {result.returncode}", "".join(outputs)
+                )
+            if not whole:
+                self.state.commands_done = index + 1
+                self.store.note_progress(self.state)
+        judge(item, "".join(outputs))
+
+
+def judge(item: PlannedStep, output: str) -> None:
+    """Check one attempt's whole output against ``:expect-empty:`` and ``:expect:``."""
+    if item.step.expect_empty and output.strip():
+        raise StepFailed("the output should be empty (:expect-empty:) but is not", output)
+    if item.expect:
+        try:
+            matched = re.search(item.expect, output, re.MULTILINE)
+        except re.error as exc:
+            raise StepFailed(
+                f":expect: {item.expect!r} is not a valid regex: {exc}", output
+            ) from exc
+        if not matched:
+            raise StepFailed(f"the output does not match :expect: /{item.expect}/", output)

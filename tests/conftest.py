@@ -1,15 +1,24 @@
-"""Shared fixtures: Sphinx's own test fixtures, the test roots, and warning helpers.
+"""The one Sphinx build harness of the suite, the test roots, and small export helpers.
 
-As in Sphinx's own suite, ``rootdir`` points ``@pytest.mark.sphinx(testroot="x")``
-at ``tests/roots/test-x``; the fixtures copy the root to a temporary directory
-before building, so no test writes into the repository.
+Every test that builds docs calls :func:`sphinx_build`: the ``sphinx-build``
+command line, run in this process (``build_main``, the CLI's own code) or, with
+``isolated=True``, the same arguments in a child ``python -m sphinx``.  It
+returns a :class:`BuildResult`: the exit code, stdout and stderr normalised
+(colours stripped, the source directory written as ``SRCDIR``), and
+:attr:`BuildResult.warnings`, read by the one warning parser
+:func:`warning_entries`.  Roots under ``tests/roots`` are copied to a temporary
+directory first (:func:`copy_root`), so no test writes into the repository.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -20,45 +29,60 @@ import pytest
 from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_escape_sequences
 
-pytest_plugins = ["sphinx.testing.fixtures"]
-
 TESTS = Path(__file__).resolve().parent
 ROOTS = TESTS / "roots"
 SCHEMA = TESTS.parent / "src" / "sphinx_release_runbook" / "schemas" / "runbook.schema.json"
 
+# A line that starts a warning: "path:line: WARNING: ...", "path: ERROR: ...", "WARNING: ...".
+_STARTS_ENTRY = re.compile(r"\b(WARNING|ERROR|CRITICAL):")
+# Summary lines of Sphinx and of the build gate: never part of a warning's message.
+_NOT_A_CONTINUATION = (
+    "runbook: the build failed",
+    "build finished with problems",
+    "build succeeded",
+)
 
-@pytest.fixture(scope="session")
-def rootdir() -> Path:
-    return ROOTS
 
+def normalise(text: str, srcdir: Path | str, srcdir_as: str = "SRCDIR") -> str:
+    """*text* without colours and with *srcdir* written as *srcdir_as*.
 
-def normalise(text: str, srcdir: Path | str) -> str:
-    """*text* without colours and with *srcdir* written as ``SRCDIR``."""
+    With ``srcdir_as=""`` paths under *srcdir* become relative (``index.rst:9``).
+    """
     plain = strip_escape_sequences(text)
-    return plain.replace(str(srcdir), "SRCDIR").replace("\\", "/")
+    root = str(srcdir)
+    plain = plain.replace(root + os.sep, f"{srcdir_as}/" if srcdir_as else "")
+    return plain.replace(root, srcdir_as or ".").replace("\\", "/")
 
 
-def warning_lines(text: str, srcdir: Path | str) -> list[str]:
-    """The ``WARNING:`` / ``ERROR:`` lines of a build's stderr, normalised."""
-    return [
-        line
-        for line in normalise(text, srcdir).splitlines()
-        if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)
-    ]
+def warning_entries(stderr: str) -> list[str]:
+    """The warnings (and errors) of a build's stderr, one entry per message.
+
+    A message that spans several lines (a unified diff) stays one entry: every
+    non-blank line up to the next ``WARNING:``/``ERROR:``/``CRITICAL:`` line
+    belongs to the entry before it.
+    """
+    entries: list[str] = []
+    for line in stderr.splitlines():
+        if _STARTS_ENTRY.search(line):
+            entries.append(line)
+        elif entries and line.strip() and not line.startswith(_NOT_A_CONTINUATION):
+            entries[-1] += "\n" + line
+    return entries
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """One ``sphinx-build`` run: its exit code and its normalised output."""
+    """One ``sphinx-build`` run: its exit code, its normalised output, and where it built."""
 
     status: int
     stdout: str
     stderr: str
+    srcdir: Path
     outdir: Path
 
     @property
     def warnings(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if re.search(r"\bWARNING:", line)]
+        return warning_entries(self.stderr)
 
 
 def sphinx_build(
@@ -67,25 +91,63 @@ def sphinx_build(
     *options: str,
     outdir: Path | None = None,
     doctrees: Path | None = None,
+    fresh: bool | None = None,
+    isolated: bool = False,
+    srcdir_as: str = "SRCDIR",
 ) -> BuildResult:
-    """Run the ``sphinx-build`` command line in this process (``build_main``: the CLI's own code).
+    """Run the ``sphinx-build`` command line on *srcdir* with *builder* and *options*.
 
     The exit code is the one ``sphinx-build`` returns: ``-W`` and the runbook
-    build gate both reach it through ``app.statuscode``.
+    build gate both reach it through ``app.statuscode``.  The build reads every
+    document afresh (``-E``) unless *doctrees* names a directory to reuse (an
+    incremental build) or *fresh* says otherwise.  ``-j 2`` in *options* really
+    reads in parallel (worker processes), in this process as in a child.
+    *isolated* runs the same arguments in a child ``python -m sphinx`` (for the
+    tests about the real command); *srcdir_as* is how *srcdir* is written in
+    the output (``""``: paths relative to it).
     """
     out = outdir or srcdir / "_build" / builder
-    fresh = ["-E"] if doctrees is None else []  # a shared doctree directory is reused
+    if fresh is None:
+        fresh = doctrees is None  # a shared doctree directory is reused
     doctrees = doctrees or out.parent / f".doctrees-{builder}"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    argv = ["-b", builder, *fresh, "-N", "-d", str(doctrees), *options, str(srcdir), str(out)]
-    with redirect_stdout(stdout), redirect_stderr(stderr):
-        status = build_main(argv)
+    argv = [
+        "-b",
+        builder,
+        *(["-E"] if fresh else []),
+        "-N",
+        "-d",
+        str(doctrees),
+        *options,
+        str(srcdir),
+        str(out),
+    ]
+    if isolated:
+        completed = subprocess.run(
+            [sys.executable, "-m", "sphinx", *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        status, stdout, stderr = completed.returncode, completed.stdout, completed.stderr
+    else:
+        out_stream, err_stream = io.StringIO(), io.StringIO()
+        with redirect_stdout(out_stream), redirect_stderr(err_stream):
+            status = build_main(argv)
+        stdout, stderr = out_stream.getvalue(), err_stream.getvalue()
     return BuildResult(
         status,
-        normalise(stdout.getvalue(), srcdir),
-        normalise(stderr.getvalue(), srcdir),
+        normalise(stdout, srcdir, srcdir_as),
+        normalise(stderr, srcdir, srcdir_as),
+        srcdir,
         out,
     )
+
+
+def copy_root(name: str, destination: Path) -> Path:
+    """A copy of the test root ``tests/roots/<name>`` at *destination* (its ``_build`` left out)."""
+    shutil.copytree(ROOTS / name, destination, ignore=shutil.ignore_patterns("_build"))
+    return destination
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, sphinx_build
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOTS, copy_root, sphinx_build
 
 FALLBACK_BUILDERS = ["text", "latex", "man", "texinfo", "epub", "singlehtml", "dirhtml"]
 STEP_TITLES = [
@@ -149,15 +148,14 @@ def test_html_includes_the_version_box_script_and_styles(release_html: str) -> N
     assert re.search(r'href="_static/runbook\.css[^"]*"', release_html)
 
 
-@pytest.mark.sphinx("html", testroot="directives", freshenv=True)
-def test_html_build_ships_the_version_box_assets(app: SphinxTestApp) -> None:
-    app.build()
-    assert app.statuscode == 0
-    assert app.warning.getvalue() == ""
-    static = Path(app.outdir) / "_static"
+def test_html_build_ships_the_version_box_assets(tmp_path: Path) -> None:
+    result = sphinx_build(copy_root("test-directives", tmp_path / "src"), "html")
+    assert result.status == 0
+    assert result.stderr == ""
+    static = result.outdir / "_static"
     assert (static / "runbook.js").is_file()
     assert (static / "runbook.css").is_file()
-    index = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    index = (result.outdir / "index.html").read_text(encoding="utf-8")
     assert "runbook-overview" not in index  # the overview lives with its runbook header
 
 

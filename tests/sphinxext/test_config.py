@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import sphinx_build, warning_lines
+from conftest import sphinx_build
 
 CONF = (
     'project = "c"\n'
@@ -23,7 +23,7 @@ def test_bad_config_values_are_located_and_replaced_by_defaults(
     srcdir = make_srcdir({"conf.py": CONF, "index.rst": INDEX})
     result = sphinx_build(srcdir, "runbook")
     assert "Traceback" not in result.stderr
-    assert warning_lines(result.stderr, srcdir) == [
+    assert result.warnings == [
         "SRCDIR/conf.py:3: WARNING: runbook_drift must be 'error' or 'warning', not 'loud'; "
         "using 'error' [runbook.config]",
         "SRCDIR/conf.py:4: WARNING: runbook_clis values must be 'module:object' strings; "

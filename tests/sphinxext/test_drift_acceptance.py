@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from .conftest import Project
+from conftest import BuildResult, sphinx_build
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "arshai"
 GUIDE = Path("docs/deployment/pypi-deployment.rst")
@@ -28,11 +27,17 @@ def arshai(tmp_path: Path) -> Path:
     return target
 
 
-def docs(root: Path) -> Project:
-    project = Project(root / "docs")
-    project.out = root / "_out" / "html"
-    project.doctrees = root / "_out" / "doctrees"
-    return project
+def build_docs(root: Path, *options: str, fresh: bool = False) -> BuildResult:
+    """An HTML build of the example's docs; without *fresh*, incremental (doctrees reused)."""
+    return sphinx_build(
+        root / "docs",
+        "html",
+        *options,
+        outdir=root / "_out" / "html",
+        doctrees=root / "_out" / "doctrees",
+        fresh=fresh,
+        srcdir_as="",
+    )
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -53,7 +58,7 @@ def check(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
 
 def test_example_builds_clean_and_check_passes(arshai: Path) -> None:
     """Acceptance 1: the example builds with -W and `runbook check` exits 0."""
-    assert docs(arshai).build("-W", fresh=True).returncode == 0
+    assert build_docs(arshai, "-W", fresh=True).status == 0
     result = check(arshai)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no drift" in result.stdout
@@ -75,8 +80,8 @@ def test_four_drifts_are_reported_by_the_build_and_by_check(arshai: Path) -> Non
     )
     edit(guide, "run --version {{ version }} --dry-run", "run --versoin {{ version }} --dry-run")
 
-    build = docs(arshai).build(fresh=True)
-    assert build.returncode == 1
+    build = build_docs(arshai, fresh=True)
+    assert build.status == 1
     text = "\n".join(build.warnings)
     assert re.search(
         r"WARNING: the version sources disagree: pyproject.toml:3 tool.poetry.version = "
@@ -96,8 +101,8 @@ def test_four_drifts_are_reported_by_the_build_and_by_check(arshai: Path) -> Non
     )
 
     (arshai / "arshai/_version.py").rename(arshai / "arshai/version.py")
-    build = docs(arshai).build()
-    assert build.returncode == 1
+    build = build_docs(arshai)
+    assert build.status == 1
     paths = [w for w in build.warnings if w.endswith("[runbook.path]")]
     assert any("arshai/_version.py: file not found" in w for w in paths), paths
     assert any("`git add` names 'arshai/_version.py'" in w for w in paths), paths
@@ -105,16 +110,15 @@ def test_four_drifts_are_reported_by_the_build_and_by_check(arshai: Path) -> Non
 
 def test_incremental_mirror_drift_and_repair(arshai: Path) -> None:
     """Acceptance 3: editing only publish.yml re-reads the guide; restoring it passes again."""
-    project = docs(arshai)
-    assert project.build(fresh=True).returncode == 0
+    assert build_docs(arshai, fresh=True).status == 0
     workflow = arshai / WORKFLOW
     original = workflow.read_text(encoding="utf-8")
     lines = original.splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines, 1) if "python-version:" in line)
     edit(workflow, "python-version: '3.11'", "python-version: '3.12'")
 
-    drifted = project.build()
-    assert drifted.returncode == 1
+    drifted = build_docs(arshai)
+    assert drifted.status == 1
     mirror = [w for w in drifted.warnings if "[runbook.mirror]" in w]
     assert len(mirror) == 1, drifted.stderr
     assert f"differs from the file (first at line {number})" in mirror[0]
@@ -123,11 +127,11 @@ def test_incremental_mirror_drift_and_repair(arshai: Path) -> None:
     assert re.search(r"^\+\s+python-version: '3.11'$", mirror[0], re.MULTILINE)
 
     # Nothing changed: nothing is re-read, and the build still fails from the stored finding.
-    again = project.build()
-    assert again.returncode == 1
+    again = build_docs(arshai)
+    assert again.status == 1
 
     workflow.write_text(original, encoding="utf-8")
-    assert project.build().returncode == 0
+    assert build_docs(arshai).status == 0
 
 
 def test_check_diff_prints_the_diff(arshai: Path) -> None:

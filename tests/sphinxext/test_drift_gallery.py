@@ -7,7 +7,10 @@ changed message, location or subtype fails the test.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import BuildResult, copy_root, sphinx_build
 
 KNOWN = "known: {{ version }}, {{ tag }}, {{ version_info }}, {{ previous_version }}, {{ package }}"
 
@@ -80,28 +83,33 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 
+def build(srcdir: Path, *options: str) -> BuildResult:
+    """A fresh HTML build, its paths written relative to the root (as EXPECTED pins them)."""
+    return sphinx_build(srcdir, "html", *options, srcdir_as="")
+
+
 @pytest.mark.parametrize("root", sorted(EXPECTED))
-def test_gallery_reports_exact_warnings_and_fails(project, root: str) -> None:
+def test_gallery_reports_exact_warnings_and_fails(tmp_path: Path, root: str) -> None:
     """Each check reports exactly its findings, and the build fails with and without -W."""
-    copy = project(root)
-    plain = copy.build(fresh=True)
+    copy = copy_root(root, tmp_path / root)
+    plain = build(copy)
     assert plain.warnings == EXPECTED[root]
-    assert plain.returncode == 1, plain.stderr
-    strict = copy.build("-W", fresh=True)
-    assert strict.returncode != 0
+    assert plain.status == 1, plain.stderr
+    strict = build(copy, "-W")
+    assert strict.status != 0
 
 
-def test_suppress_warnings_silences_one_check(project) -> None:
+def test_suppress_warnings_silences_one_check(tmp_path: Path) -> None:
     """``suppress_warnings = ["runbook.mirror"]`` silences mirror drift and lets the build pass."""
-    copy = project("test-drift-mirror")
-    build = copy.build("-D", "suppress_warnings=runbook.mirror", fresh=True)
-    assert build.warnings == []
-    assert build.returncode == 0, build.stderr
+    copy = copy_root("test-drift-mirror", tmp_path / "test-drift-mirror")
+    result = build(copy, "-D", "suppress_warnings=runbook.mirror")
+    assert result.warnings == []
+    assert result.status == 0, result.stderr
 
 
-def test_drift_as_warning_passes_without_w(project) -> None:
+def test_drift_as_warning_passes_without_w(tmp_path: Path) -> None:
     """``runbook_drift = "warning"`` reports drift but does not fail a build without -W."""
-    copy = project("test-drift-tool")
-    build = copy.build("-D", "runbook_drift=warning", fresh=True)
-    assert build.warnings == EXPECTED["test-drift-tool"]
-    assert build.returncode == 0
+    copy = copy_root("test-drift-tool", tmp_path / "test-drift-tool")
+    result = build(copy, "-D", "runbook_drift=warning")
+    assert result.warnings == EXPECTED["test-drift-tool"]
+    assert result.status == 0

@@ -8,7 +8,6 @@ documents by name, or loses the documents read by a ``-j 2`` worker, fails here.
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -16,8 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOTS, SCHEMA, ids, load_export, sphinx_build, steps_of
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOTS, SCHEMA, BuildResult, copy_root, ids, load_export, sphinx_build, steps_of
 
 from sphinx_release_runbook.core.model import (
     BumpTarget,
@@ -168,19 +166,23 @@ def test_wheel_contains_the_schema(tmp_path: Path) -> None:
 # --- the export of a real build ----------------------------------------------------------
 
 
-@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
-def test_export_validates_against_the_shipped_schema(app: SphinxTestApp) -> None:
-    app.build()
-    data = load_export(Path(app.outdir) / "runbook.json")
+@pytest.fixture(scope="module")
+def order(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One fresh ``runbook`` build of root ``test-order``, shared by the tests that read it."""
+    return sphinx_build(
+        copy_root("test-order", tmp_path_factory.mktemp("order") / "src"), "runbook"
+    )
+
+
+def test_export_validates_against_the_shipped_schema(order: BuildResult) -> None:
+    data = load_export(order.outdir / "runbook.json")
     validator().validate(data)
-    assert app.statuscode == 0
-    assert app.warning.getvalue() == ""
+    assert order.status == 0
+    assert order.stderr == ""
 
 
-@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
-def test_steps_follow_toctree_order_not_alphabetical_order(app: SphinxTestApp) -> None:
-    app.build()
-    data = load_export(Path(app.outdir) / "runbook.json")
+def test_steps_follow_toctree_order_not_alphabetical_order(order: BuildResult) -> None:
+    data = load_export(order.outdir / "runbook.json")
     steps = list(steps_of(data))
     order = [(step["id"], step["source"]["docname"]) for step in steps]
     assert order == TOCTREE_STEPS
@@ -189,10 +191,8 @@ def test_steps_follow_toctree_order_not_alphabetical_order(app: SphinxTestApp) -
     assert [step["number"] for step in steps] == list(range(1, len(steps) + 1))
 
 
-@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
-def test_every_entry_records_the_line_of_its_directive(app: SphinxTestApp) -> None:
-    app.build()
-    data = load_export(Path(app.outdir) / "runbook.json")
+def test_every_entry_records_the_line_of_its_directive(order: BuildResult) -> None:
+    data = load_export(order.outdir / "runbook.json")
     runbook = data["runbooks"][0]
     entries = [
         ("release-runbook", runbook["name"], runbook["source"]),
@@ -200,17 +200,15 @@ def test_every_entry_records_the_line_of_its_directive(app: SphinxTestApp) -> No
         *(("release-troubleshoot", e["id"], e["source"]) for e in runbook["troubleshoot"]),
     ]
     assert len(entries) == 9
-    srcdir = Path(app.srcdir)
+    srcdir = order.srcdir
     for directive, name, source in entries:
         assert source["path"] == f"{source['docname']}.rst"
         lines = (srcdir / source["path"]).read_text(encoding="utf-8").splitlines()
         assert lines[source["line"] - 1] == f".. {directive}:: {name}", (name, source)
 
 
-@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
-def test_export_resolves_every_option(app: SphinxTestApp) -> None:
-    app.build()
-    data = load_export(Path(app.outdir) / "runbook.json")
+def test_export_resolves_every_option(order: BuildResult) -> None:
+    data = load_export(order.outdir / "runbook.json")
     runbook = data["runbooks"][0]
     steps = {step["id"]: step for step in runbook["steps"]}
     assert runbook["tag"] == "v{{ version }}"
@@ -237,14 +235,9 @@ def test_export_resolves_every_option(app: SphinxTestApp) -> None:
     assert Export.from_dict(data).to_dict() == data
 
 
-def copy_root(name: str, destination: Path) -> Path:
-    shutil.copytree(ROOTS / f"test-{name}", destination)
-    return destination
-
-
 def test_parallel_export_is_byte_identical_to_serial(tmp_path: Path) -> None:
-    serial = sphinx_build(copy_root("order", tmp_path / "serial"), "runbook")
-    parallel = sphinx_build(copy_root("order", tmp_path / "parallel"), "runbook", "-j", "2")
+    serial = sphinx_build(copy_root("test-order", tmp_path / "serial"), "runbook")
+    parallel = sphinx_build(copy_root("test-order", tmp_path / "parallel"), "runbook", "-j", "2")
     assert serial.status == parallel.status == 0
     # Sphinx reads in chunks ("alpha .. gamma") only when it really reads in parallel.
     assert " .. " in parallel.stdout, "the -j 2 build did not read in parallel"
@@ -256,7 +249,7 @@ def test_parallel_export_is_byte_identical_to_serial(tmp_path: Path) -> None:
 
 def test_parallel_html_numbers_steps_across_documents(tmp_path: Path) -> None:
     """Workers that read or write a page still number its steps from the whole project."""
-    result = sphinx_build(copy_root("order", tmp_path / "html"), "html", "-j", "2")
+    result = sphinx_build(copy_root("test-order", tmp_path / "html"), "html", "-j", "2")
     assert result.status == 0
     assert result.warnings == []
     page = (result.outdir / "alpha.html").read_text(encoding="utf-8")
@@ -267,12 +260,10 @@ def test_parallel_html_numbers_steps_across_documents(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.sphinx("runbook", testroot="order", freshenv=True)
-def test_export_matches_the_reviewed_snapshot(app: SphinxTestApp) -> None:
+def test_export_matches_the_reviewed_snapshot(order: BuildResult) -> None:
     """Every field of every entry, pinned; only the generator's version is normalised."""
-    app.build()
-    data = load_export(Path(app.outdir) / "runbook.json")
+    data = load_export(order.outdir / "runbook.json")
     assert data["generator"].startswith("sphinx-release-runbook ")
     data["generator"] = "sphinx-release-runbook VERSION"
-    expected = load_export(Path(app.srcdir) / "expected-runbook.json")
+    expected = load_export(order.srcdir / "expected-runbook.json")
     assert data == expected

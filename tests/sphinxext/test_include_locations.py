@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import load_export, sphinx_build, steps_of, warning_lines
+from conftest import load_export, sphinx_build, steps_of
 
 CONF = (
     'project = "inc"\nextensions = ["sphinx_release_runbook"]\n'
@@ -26,7 +26,7 @@ def test_warnings_name_the_included_file_and_its_lines(
     srcdir = make_srcdir({"conf.py": CONF, "index.rst": INDEX, "_inc.rst": INCLUDED})
     result = sphinx_build(srcdir, "html")
     assert result.status == 1
-    lines = warning_lines(result.stderr, srcdir)
+    lines = result.warnings
     assert len(lines) == 2, lines
     assert lines[0].startswith("_inc.rst:7: WARNING: unknown placeholder {{ nope }}")
     assert lines[1] == (

@@ -9,14 +9,12 @@ as ``SRCDIR``), so a reworded or mislocated message fails here.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import normalise, sphinx_build, warning_lines
+from conftest import sphinx_build
 
 CONF = 'project = "bad"\nextensions = ["sphinx_release_runbook"]\nexclude_patterns = ["_build"]\n'
 MYST_CONF = (
@@ -414,7 +412,7 @@ def test_malformed_input_gives_one_located_warning_and_fails(
     result = sphinx_build(srcdir, "html")
     assert "Traceback" not in result.stderr
     assert "Exception occurred" not in result.stderr
-    assert warning_lines(result.stderr, srcdir) == [case.warning]
+    assert result.warnings == [case.warning]
     assert result.status == 1, "the build gate must fail the build without -W"
     assert "runbook: the build failed with 1 problem(s)" in result.stdout
 
@@ -424,12 +422,12 @@ def test_quickref_of_an_unknown_runbook_is_reported(
 ) -> None:
     srcdir = make_srcdir({"conf.py": CONF, **rst(".. release-quickref:: nope\n")})
     result = sphinx_build(srcdir, "html")
-    assert len(warning_lines(result.stderr, srcdir)) == 1
+    assert len(result.warnings) == 1
     assert "SRCDIR/index.rst:6: WARNING: " in result.stderr
     assert (
         "SRCDIR/index.rst:6: WARNING: release-quickref names unknown runbook 'nope'; "
         "declared: pypi [runbook.structure]"
-    ) in warning_lines(result.stderr, srcdir)
+    ) in result.warnings
     assert result.status == 1
 
 
@@ -452,26 +450,10 @@ def test_sphinx_build_command_exits_non_zero_on_a_malformed_guide(
     """The real ``python -m sphinx`` process, no ``-W``: the exit code comes from the gate."""
     case = next(case for case in CASES if case.name == "non-numeric-timeout")
     srcdir = make_srcdir(case.tree())
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-N",
-            "-q",
-            str(srcdir),
-            str(srcdir / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert completed.returncode == 1
+    completed = sphinx_build(srcdir, "html", outdir=srcdir / "out", isolated=True)
+    assert completed.status == 1
     assert "Traceback" not in completed.stderr
-    assert warning_lines(completed.stderr, srcdir) == [case.warning]
+    assert completed.warnings == [case.warning]
 
 
 def test_incremental_rebuild_that_reads_nothing_still_fails_and_repeats_the_warning(
@@ -480,15 +462,9 @@ def test_incremental_rebuild_that_reads_nothing_still_fails_and_repeats_the_warn
     """Findings live in the environment: a second build with nothing to read fails again."""
     case = next(case for case in CASES if case.name == "bad-kind")
     srcdir = make_srcdir(case.tree())
-    out = srcdir / "_build" / "html"
     doctrees = srcdir / "_build" / "doctrees"
-    argv = [sys.executable, "-m", "sphinx", "-b", "html", "-N", "-d", str(doctrees)]
-    first = subprocess.run(
-        [*argv, str(srcdir), str(out)], capture_output=True, text=True, check=False, timeout=120
-    )
-    second = subprocess.run(
-        [*argv, str(srcdir), str(out)], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert first.returncode == second.returncode == 1
-    assert "0 added, 0 changed, 0 removed" in normalise(second.stdout, srcdir)
-    assert warning_lines(second.stderr, srcdir) == [case.warning]
+    first = sphinx_build(srcdir, "html", doctrees=doctrees, isolated=True)
+    second = sphinx_build(srcdir, "html", doctrees=doctrees, isolated=True)
+    assert first.status == second.status == 1
+    assert "0 added, 0 changed, 0 removed" in second.stdout
+    assert second.warnings == [case.warning]

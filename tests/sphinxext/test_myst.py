@@ -9,13 +9,11 @@ pick it) and compares every field except where the entry is written.
 from __future__ import annotations
 
 import copy
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_export, steps_of
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOTS, copy_root, load_export, sphinx_build, steps_of
 
 #: The fields that say where an entry is written: they differ between twins by design.
 LOCATION_FIELDS = ("source", "url")
@@ -30,45 +28,29 @@ def without_location(data: dict[str, Any]) -> dict[str, Any]:
     return stripped
 
 
-def twin(twin_name: str, other: str) -> dict[str, Any]:
-    return {"root_doc": f"{twin_name}/index", "exclude_patterns": ["_build", other]}
-
-
-def build_twin(app: SphinxTestApp) -> dict[str, Any]:
-    try:
-        app.build()
-    finally:
-        app.cleanup()  # restore docutils' global registries before the twin's app starts
-    assert app.statuscode == 0
-    assert app.warning.getvalue() == ""
-    return load_export(Path(app.outdir) / "runbook.json")
+def build_twin(destination: Path, twin_name: str, other: str) -> dict[str, Any]:
+    srcdir = copy_root("test-twins", destination)
+    result = sphinx_build(
+        srcdir,
+        "runbook",
+        "-D",
+        f"root_doc={twin_name}/index",
+        "-D",
+        f"exclude_patterns=_build,{other}",
+    )
+    assert result.status == 0
+    assert result.stderr == ""
+    return load_export(result.outdir / "runbook.json")
 
 
 @pytest.fixture
-def rst_export(make_app: Any, tmp_path: Path, rootdir: Path) -> dict[str, Any]:
-    app = make_app(
-        "runbook",
-        srcdir=copy_twins(rootdir, tmp_path / "rst"),
-        confoverrides=twin("rst", "md"),
-        freshenv=True,
-    )
-    return build_twin(app)
+def rst_export(tmp_path: Path) -> dict[str, Any]:
+    return build_twin(tmp_path / "rst", "rst", "md")
 
 
 @pytest.fixture
-def md_export(make_app: Any, tmp_path: Path, rootdir: Path) -> dict[str, Any]:
-    app = make_app(
-        "runbook",
-        srcdir=copy_twins(rootdir, tmp_path / "md"),
-        confoverrides=twin("md", "rst"),
-        freshenv=True,
-    )
-    return build_twin(app)
-
-
-def copy_twins(rootdir: Path, destination: Path) -> Path:
-    shutil.copytree(rootdir / "test-twins", destination)
-    return destination
+def md_export(tmp_path: Path) -> dict[str, Any]:
+    return build_twin(tmp_path / "md", "md", "rst")
 
 
 def test_myst_twin_exports_the_same_entries_as_rest(
@@ -117,8 +99,8 @@ def test_twins_cover_every_kind_and_option(rst_export: dict[str, Any]) -> None:
     assert runbook["troubleshoot"][0]["title"] == "Already on the index"
 
 
-def test_myst_sources_point_at_the_fence_lines(md_export: dict[str, Any], rootdir: Path) -> None:
-    lines = (rootdir / "test-twins" / "md" / "index.md").read_text(encoding="utf-8").splitlines()
+def test_myst_sources_point_at_the_fence_lines(md_export: dict[str, Any]) -> None:
+    lines = (ROOTS / "test-twins" / "md" / "index.md").read_text(encoding="utf-8").splitlines()
     runbook = md_export["runbooks"][0]
     entries = [
         ("release-runbook", runbook["name"], runbook["source"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import sphinx_build, warning_lines
+from conftest import sphinx_build
 
 CONF = (
     'project = "s"\nextensions = ["sphinx_release_runbook"]\nexclude_patterns = ["_build"]\n'
@@ -24,7 +24,7 @@ def test_missing_stale_and_current_committed_script(
 
     missing = sphinx_build(srcdir, "runbook")
     assert missing.status == 1
-    assert warning_lines(missing.stderr, srcdir) == [
+    assert missing.warnings == [
         "release.sh:1: WARNING: release.sh is missing; regenerate it with "
         "`python -m runbook export` [runbook.script]"
     ]
@@ -33,14 +33,14 @@ def test_missing_stale_and_current_committed_script(
     (srcdir / "release.sh").write_text(exported.replace("release-r.sh", "release.sh"))
     current = sphinx_build(srcdir, "runbook")
     assert current.status == 0, current.stderr
-    assert warning_lines(current.stderr, srcdir) == []
+    assert current.warnings == []
 
     (srcdir / "release.sh").write_text(
         (srcdir / "release.sh").read_text().replace("git tag", "git  tag")
     )
     stale = sphinx_build(srcdir, "runbook")
     assert stale.status == 1
-    lines = warning_lines(stale.stderr, srcdir)
+    lines = stale.warnings
     assert len(lines) == 1 and "release.sh is stale" in lines[0], lines
     assert "-    run 'git  tag {{ tag }}'" in stale.stderr
     assert "+    run 'git tag {{ tag }}'" in stale.stderr

@@ -8,10 +8,7 @@ from tomlkit.items import String
 
 from sphinx_release_runbook.bump.site import BumpError, VersionSite
 from sphinx_release_runbook.core.model import BumpTarget
-
-# An identifier-shaped marker: it survives TOML quoting unchanged, so the line it
-# lands on is the line that holds the key.
-_MARKER = "RUNBOOKxVERSIONxMARKER"
+from sphinx_release_runbook.core.toml_lines import key_lines
 
 
 def _toml_container(document: tomlkit.TOMLDocument, target: BumpTarget) -> tuple[object, str]:
@@ -40,17 +37,13 @@ def site(text: str, target: BumpTarget) -> VersionSite:
     value = container[key]  # type: ignore[index]
     if not isinstance(value, String):
         raise BumpError(f"{target.path}: {target.key} is not a string")
-    container[key] = _MARKER  # type: ignore[index]
-    marked = tomlkit.dumps(document)
-    for number, line in enumerate(marked.splitlines(), start=1):
-        column = line.find(_MARKER)
-        if column >= 0:
-            original = text.splitlines()[number - 1]
-            # The marker replaced the value's text; the quotes stay where they were.
-            start = column - 1
-            end = start + len(original) - len(line) + len(_MARKER) + 2
-            return VersionSite(number, original, start, end, str(value))
-    raise BumpError(f"{target.path}: cannot find the line of {target.key}")  # pragma: no cover
+    found = key_lines(text, target.key.split("."))
+    if found is None or found.value_column is None:  # pragma: no cover - tomlkit found it
+        raise BumpError(f"{target.path}: cannot find the line of {target.key}")
+    original = text.splitlines()[found.first - 1]
+    # The value's text, quotes included; a multi-line string shows its first line's part.
+    start, end = found.columns or (found.value_column, len(original))
+    return VersionSite(found.first, original, start, end, str(value))
 
 
 def apply(text: str, target: BumpTarget, version: str) -> str:

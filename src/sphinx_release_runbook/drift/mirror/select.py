@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.toml_lines import key_lines
 
 
 class SelectionError(RunbookError, ValueError):
@@ -118,44 +119,6 @@ def _yaml_lines(node: yaml.Node) -> tuple[int, int]:
     return start, end
 
 
-def _toml_lines(lines: list[str], parts: list[str], key_path: str) -> tuple[int, int]:
-    """0-based [start, end) line span of a TOML table body or a ``key = value`` entry."""
-    headers = [
-        (i, line.strip().strip("[]").strip())
-        for i, line in enumerate(lines)
-        if re.match(r"\s*\[", line)
-    ]
-
-    def table_end(start: int) -> int:
-        return next((i for i, _ in headers if i > start), len(lines))
-
-    def clean(name: str) -> str:
-        return ".".join(part.strip().strip("\"'") for part in name.split("."))
-
-    for i, name in headers:
-        if clean(name) == key_path:
-            return i + 1, table_end(i)
-    for split in range(len(parts) - 1, -1, -1):
-        table, key = ".".join(parts[:split]), ".".join(parts[split:])
-        if table:
-            spans = [(i + 1, table_end(i)) for i, name in headers if clean(name) == table]
-        else:
-            spans = [(0, headers[0][0] if headers else len(lines))]
-        for begin, end in spans:
-            for j in range(begin, end):
-                match = re.match(r"\s*([^=\s][^=]*?)\s*=", lines[j])
-                if match and clean(match.group(1)) == key:
-                    # Multi-line values (arrays, inline tables) end where brackets balance.
-                    depth, k = 0, j
-                    while True:
-                        depth += lines[k].count("[") + lines[k].count("{")
-                        depth -= lines[k].count("]") + lines[k].count("}")
-                        if depth <= 0 or k + 1 >= end:
-                            return j, k + 1
-                        k += 1
-    raise SelectionError(f"cannot find the lines of {key_path}")
-
-
 def select_key(text: str, fmt: str | None, key_path: str) -> Selected:
     if fmt not in ("toml", "yaml", "json"):
         raise SelectionError(":select: needs a TOML, YAML or JSON file")
@@ -165,7 +128,10 @@ def select_key(text: str, fmt: str | None, key_path: str) -> Selected:
     lines = text.splitlines()
     if fmt == "toml":
         value = _walk(parse_data(text, fmt), parts, key_path)
-        start, end = _toml_lines(lines, parts, key_path)
+        found = key_lines(text, parts)
+        if found is None:
+            raise SelectionError(f"cannot find the lines of {key_path}")
+        start, end = found.first - 1, found.last
     else:  # JSON is YAML: one walker for both, matching keys as written
         node = _yaml_node(text, parts, key_path)
         value = _yaml_value(node)

@@ -14,9 +14,11 @@ from typing import Any, Literal, get_args
 AuthoringSubtype = Literal["directive", "duplicate", "structure", "placeholder"]
 #: Drift: the guide no longer matches the repository.  ``runbook_drift`` decides.
 DriftSubtype = Literal["path", "mirror", "version", "tool", "cli", "link", "script"]
-Subtype = Literal[AuthoringSubtype, DriftSubtype]
+#: A bad ``conf.py`` value: warned about where it is set, and replaced by its default.
+ConfigSubtype = Literal["config"]
+#: Every ``runbook.*`` warning subtype (``suppress_warnings = ["runbook.<subtype>"]``).
+Subtype = Literal[AuthoringSubtype, DriftSubtype, ConfigSubtype]
 
-AUTHORING_SUBTYPES: tuple[str, ...] = get_args(AuthoringSubtype)
 DRIFT_SUBTYPES: tuple[str, ...] = get_args(DriftSubtype)
 
 

@@ -1,28 +1,36 @@
 """Drift checks: pure functions ``(repository, item) -> list[Finding]``.
 
-One module per check.  None imports Sphinx, so the docs build (through the
-directives and :mod:`sphinx_release_runbook.drift_sphinx`) and
-``python -m runbook check`` run the same code.
+One module per check, each declaring its :class:`~.check.Check`; :mod:`.registry`
+lists them and dispatches the items (:mod:`.items`) to them.  None imports
+Sphinx: the docs build hands its items to the registry through
+:func:`sphinx_release_runbook.sphinxext.checking.check`, and
+``python -m runbook check`` runs that build.
 """
 
 from __future__ import annotations
 
 from sphinx_release_runbook.drift.items import (
+    BumpRef,
     CommandRef,
+    Item,
     LinkRef,
     MirrorItem,
     PathRef,
+    ScriptItem,
     TemplateRef,
     VersionItem,
 )
 from sphinx_release_runbook.drift.repository import Repository
 
 __all__ = [
+    "BumpRef",
     "CommandRef",
+    "Item",
     "LinkRef",
     "MirrorItem",
     "PathRef",
     "Repository",
+    "ScriptItem",
     "TemplateRef",
     "VersionItem",
 ]

@@ -17,6 +17,7 @@ import click
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import CommandRef, located
 from sphinx_release_runbook.drift.repository import Repository
 from sphinx_release_runbook.drift.shell import is_python, simple_commands, strip_runner
@@ -108,3 +109,6 @@ def check_cli(repo: Repository, item: CommandRef) -> list[Finding]:
         if error is not None:
             findings.append(located(item.source, "cli", f"unknown to the CLI: {error}"))
     return findings
+
+
+CHECK = Check("cli", CommandRef, check_cli)

@@ -1,11 +1,16 @@
-"""What a check looks at: one located item of the guide each (no Sphinx types)."""
+"""What a check looks at: one located item of the guide each (no Sphinx types).
+
+The docs build makes the items (a directive, the ``:release-path:`` role, the
+link collector, the assembled runbooks) and hands them to the registry
+(:mod:`.registry`), which gives each to every check that takes its type.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sphinx_release_runbook.core.findings import Finding, Subtype
-from sphinx_release_runbook.core.model import BumpTarget, Source
+from sphinx_release_runbook.core.model import PLACEHOLDERS, BumpTarget, Runbook, Source
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,7 @@ class PathRef:
 
 @dataclass(frozen=True)
 class CommandRef:
-    """One shell command of a step, as written (placeholders unrendered)."""
+    """One shell command of a step, as written (placeholders not filled)."""
 
     command: str
     source: Source
@@ -28,10 +33,17 @@ class CommandRef:
 
 @dataclass(frozen=True)
 class TemplateRef:
-    """Any text with placeholders."""
+    """Any text with placeholders: a command, an option value, instructions, a tag.
+
+    ``allowed`` are the placeholder names it may use; ``label`` starts the
+    message when the text is an option value that the message must name
+    (``option :tag:``).
+    """
 
     text: str
     source: Source
+    allowed: tuple[str, ...] = PLACEHOLDERS
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,10 +74,32 @@ class MirrorItem:
 
 
 @dataclass(frozen=True)
+class BumpRef:
+    """The version sources one bump step names (``:bump:``), each ``FILE KEY``."""
+
+    targets: tuple[BumpTarget, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
 class VersionItem:
     """Every version source of a runbook, with the step that names each."""
 
     targets: tuple[tuple[BumpTarget, Source], ...]
+
+
+@dataclass(frozen=True)
+class ScriptItem:
+    """The committed checklist script (``runbook_script_path``) and the runbook it exports."""
+
+    path: str
+    runbook: Runbook
+
+
+#: Every item type a check can take.
+Item = (
+    PathRef | CommandRef | TemplateRef | LinkRef | MirrorItem | BumpRef | VersionItem | ScriptItem
+)
 
 
 def located(source: Source, subtype: Subtype, message: str, diff: str = "") -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import LinkRef, located
 from sphinx_release_runbook.drift.repository import Repository
 
@@ -44,3 +45,6 @@ def check_link(repo: Repository, item: LinkRef) -> list[Finding]:
             f"link into this repository points at a missing path {candidates[0]!r}: {item.url}",
         )
     ]
+
+
+CHECK = Check("link", LinkRef, check_link)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.paths import outside_repository
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import CommandRef, PathRef, located
 from sphinx_release_runbook.drift.repository import Repository
 from sphinx_release_runbook.drift.shell import PLACEHOLDER, simple_commands
@@ -56,3 +57,9 @@ def check_git_add(repo: Repository, item: CommandRef) -> list[Finding]:
         for path in git_add_paths(item.command)
         if not repo.exists(path, item.cwd)
     ]
+
+
+#: A named path must exist.
+PATH = Check("path", PathRef, check_path)
+#: A step's `git add` must name files that exist.
+GIT_ADD = Check("path", CommandRef, check_git_add)

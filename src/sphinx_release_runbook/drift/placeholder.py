@@ -1,16 +1,25 @@
-"""``runbook.placeholder``: a placeholder name is unknown (or its syntax is bad)."""
+"""``runbook.placeholder``: a placeholder name is unknown (or its syntax is bad).
+
+An authoring error, not drift: the directive that holds the text is dropped,
+as for any malformed directive.
+"""
 
 from __future__ import annotations
 
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.templating import PlaceholderError, check_placeholders
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import TemplateRef, located
 from sphinx_release_runbook.drift.repository import Repository
 
 
 def check_placeholder(repo: Repository, item: TemplateRef) -> list[Finding]:
     try:
-        check_placeholders(item.text)
+        check_placeholders(item.text, item.allowed)
     except PlaceholderError as exc:
-        return [located(item.source, "placeholder", str(exc))]
+        message = f"{item.label} {exc}" if item.label else str(exc)
+        return [located(item.source, "placeholder", message)]
     return []
+
+
+CHECK = Check("placeholder", TemplateRef, check_placeholder)

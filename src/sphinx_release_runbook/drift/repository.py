@@ -30,6 +30,11 @@ class Repository:
         self.probed.append(path)
         return path.exists()
 
+    def is_file(self, relative: str) -> bool:
+        path = self.resolve(relative)
+        self.probed.append(path)
+        return path.is_file()
+
     def read_text(self, relative: str) -> str:
         """The file's text; raises ``OSError`` (``FileNotFoundError``) or ``UnicodeDecodeError``."""
         path = self.resolve(relative)

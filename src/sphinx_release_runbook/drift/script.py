@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from sphinx_release_runbook.core.findings import Finding
-from sphinx_release_runbook.core.model import Runbook
+from sphinx_release_runbook.drift.check import Check
+from sphinx_release_runbook.drift.items import ScriptItem
+from sphinx_release_runbook.drift.repository import Repository
 from sphinx_release_runbook.export.script import ExportError, render_script
 
 
-def check_script(repo_root: Path, script_path: str, runbook: Runbook) -> list[Finding]:
-    """Compare the committed script with a fresh export of *runbook*."""
-    path = repo_root / script_path
+def check_script(repo: Repository, item: ScriptItem) -> list[Finding]:
+    """Compare the committed script with a fresh export of the item's runbook."""
+    script_path = item.path
     try:
-        expected = render_script(runbook, path.name)
+        expected = render_script(item.runbook, PurePosixPath(script_path).name)
     except ExportError as exc:
         return [Finding(script_path, 1, "script", str(exc))]
     regenerate = "regenerate it with `python -m runbook export`"
-    if not path.is_file():
+    if not repo.is_file(script_path):
         return [Finding(script_path, 1, "script", f"{script_path} is missing; {regenerate}")]
-    actual = path.read_text(encoding="utf-8")
+    actual = repo.read_text(script_path)
     if actual == expected:
         return []
     diff = "".join(
@@ -44,3 +46,6 @@ def check_script(repo_root: Path, script_path: str, runbook: Runbook) -> list[Fi
     return [
         Finding(script_path, first, "script", f"{script_path} is stale; {regenerate}", diff=diff)
     ]
+
+
+CHECK = Check("script", ScriptItem, check_script)

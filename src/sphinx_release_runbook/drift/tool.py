@@ -12,6 +12,7 @@ import tomllib
 from typing import Any
 
 from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import CommandRef, located
 from sphinx_release_runbook.drift.repository import Repository
 from sphinx_release_runbook.drift.shell import PLACEHOLDER, is_python, simple_commands, strip_runner
@@ -116,3 +117,6 @@ def check_tools(repo: Repository, item: CommandRef) -> list[Finding]:
             )
         )
     return findings
+
+
+CHECK = Check("tool", CommandRef, check_tools)

@@ -12,6 +12,7 @@ from sphinx_release_runbook import bump
 from sphinx_release_runbook.bump import CurrentValue
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.model import Source
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import VersionItem, located
 from sphinx_release_runbook.drift.repository import Repository
 
@@ -42,3 +43,6 @@ def check_versions(repo: Repository, item: VersionItem) -> list[Finding]:
         )
         findings.append(located(source, "version", message))
     return findings
+
+
+CHECK = Check("version", VersionItem, check_versions)

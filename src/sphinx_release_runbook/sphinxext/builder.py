@@ -13,10 +13,9 @@ from sphinx_release_runbook.core import contract
 from sphinx_release_runbook.core.fs import write_atomic
 from sphinx_release_runbook.core.model import Export, Runbook
 from sphinx_release_runbook.export.script import ExportError, render_script
+from sphinx_release_runbook.sphinxext.diagnostics import warn
 from sphinx_release_runbook.sphinxext.gate import all_findings
 from sphinx_release_runbook.sphinxext.resolve import resolve
-
-logger = logging.getLogger(__name__)
 
 
 class RunbookBuilder(Builder):
@@ -73,11 +72,8 @@ class RunbookBuilder(Builder):
         try:
             script = render_script(runbook, name)
         except ExportError as exc:
-            logger.warning(
-                "no checklist script for runbook %r: %s",
-                runbook.name,
-                exc,
-                type="runbook",
+            warn(
+                f"no checklist script for runbook {runbook.name!r}: {exc}",
                 subtype="script",
                 location=(runbook.source.docname, runbook.source.line),
             )

@@ -1,10 +1,13 @@
-"""The drift checks wired into the Sphinx build.
+"""The drift checks in the Sphinx build: :func:`check`, the one way in to the registry.
 
-The checks themselves (:mod:`.drift`) are pure; this module builds their
-:class:`~.drift.Repository` from the config, records what they find in the
-environment's store (so incremental builds and ``-j`` keep it), prints it as
-located warnings, and notes every file they read as a dependency of the
-document, so editing only a mirrored file re-reads the documents that mirror it.
+The checks themselves (:mod:`sphinx_release_runbook.drift`) are pure; the
+directives, the ``:release-path:`` role, the link collector and the assembled
+runbooks only make items and hand them to :func:`check`.  It builds the
+checks' :class:`~.drift.Repository` from the config, runs the registry, notes
+every file the checks read or probed as a dependency of the document (so
+editing only a mirrored file re-reads the documents that mirror it), keeps the
+findings in the ``runbook`` domain (so incremental builds and ``-j`` keep them)
+and prints them as located warnings.
 """
 
 from __future__ import annotations
@@ -14,26 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docutils import nodes
-from docutils.utils import get_source_line
-
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.git import normalise_repo_url, origin_url
-from sphinx_release_runbook.core.model import Runbook, Source, Step
-from sphinx_release_runbook.core.templating import split_commands
-from sphinx_release_runbook.drift import CommandRef, LinkRef, Repository, TemplateRef, VersionItem
-from sphinx_release_runbook.drift.cli_usage import check_cli
-from sphinx_release_runbook.drift.link import check_link
-from sphinx_release_runbook.drift.path import check_git_add
-from sphinx_release_runbook.drift.placeholder import check_placeholder
-from sphinx_release_runbook.drift.tool import check_tools
-from sphinx_release_runbook.drift.version import check_versions
-from sphinx_release_runbook.sphinxext.diagnostics import emit, repo_path
-from sphinx_release_runbook.sphinxext.nodes import release_step
-from sphinx_release_runbook.sphinxext.store import store_of
+from sphinx_release_runbook.drift import Item, Repository, registry
+from sphinx_release_runbook.sphinxext.diagnostics import emit
+from sphinx_release_runbook.sphinxext.domain import domain_of
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
 
@@ -43,7 +33,7 @@ def _resolved(root: str) -> Path:
 
 
 def repository(env: BuildEnvironment) -> Repository:
-    """A fresh repository context (it records the paths read for one document)."""
+    """A fresh repository context (it records the paths read for one call of the checks)."""
     root = _resolved(str(env.config.runbook_repo_root or env.srcdir))
     url = env.config.runbook_repo_url
     return Repository(
@@ -53,87 +43,36 @@ def repository(env: BuildEnvironment) -> Repository:
     )
 
 
-def record(env: BuildEnvironment, repo: Repository, findings: Iterable[Finding]) -> None:
-    """Store and print *findings* for the current document; note what the checks read."""
+def check(
+    env: BuildEnvironment, items: Iterable[Item], *, in_document: bool = True
+) -> list[Finding]:
+    """Run every check that takes each of *items*; the findings, in item order.
+
+    While a document is read (*in_document*), what the checks looked at becomes
+    a dependency of that document, and the findings are kept and printed.  An
+    authoring finding (not drift: the text that names the items is malformed)
+    is reported alone, the first one only, as a malformed directive is: the
+    caller drops what it was building.
+
+    Items of the whole project (*in_document* false: the assembled runbooks'
+    versions, the committed script) are checked after every document is read;
+    their files are already dependencies of the documents that name them, and
+    the caller keeps and prints their findings with the other assembled ones.
+    """
+    items = list(items)
+    if not items:
+        return []
+    repo = repository(env)
+    findings = registry.run(repo, items)
+    if not in_document:
+        return findings
     for path in repo.dependencies():
         env.note_dependency(str(path))
-    repo.read.clear()
-    repo.probed.clear()
-    store = store_of(env)
+    authoring = next((finding for finding in findings if not finding.is_drift), None)
+    if authoring is not None:
+        findings = [authoring]
+    domain = domain_of(env)
     for finding in findings:
-        store.add_finding(finding)
+        domain.add_finding(finding)
         emit(finding)
-
-
-def check_step(env: BuildEnvironment, step: Step, lines: list[str], first_line: int) -> None:
-    """Drift checks of one step; *lines* is its content, starting at document line *first_line*."""
-    if not step.runs_commands:
-        return
-    repo = repository(env)
-    findings: list[Finding] = []
-    for command in split_commands(lines):
-        source = Source(step.source.docname, step.source.path, first_line + command.offset)
-        item = CommandRef(command.text, source, step.cwd)
-        findings += check_git_add(repo, item)
-        findings += check_tools(repo, item)
-        findings += check_cli(repo, item)
-    record(env, repo, findings)
-
-
-def check_links(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: links into the repository's own GitHub tree must resolve."""
-    env = app.env
-    repo = repository(env)
-    if not repo.repo_url:
-        return
-    docname = env.docname
-    path = repo_path(env, docname)
-    findings: list[Finding] = []
-    for reference in doctree.findall(nodes.reference):
-        url = reference.get("refuri", "")
-        if not url.startswith("http"):
-            continue
-        line = get_source_line(reference)[1] or 0
-        step = next((a for a in _ancestors(reference) if isinstance(a, release_step)), None)
-        if step is not None and step.line and line < step.line:
-            # Instructions of a manual step are parsed from a fresh StringList that
-            # numbers its lines from 1; the step's own line is the honest location.
-            line = step.line
-        findings += check_link(repo, LinkRef(url, Source(docname, path, line)))
-    record(env, repo, findings)
-
-
-def _ancestors(node: nodes.Node) -> Iterable[nodes.Element]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
-
-
-def check_template(env: BuildEnvironment, text: str, source: Source) -> list[Finding]:
-    return check_placeholder(repository(env), TemplateRef(text, source))
-
-
-def version_findings(env: BuildEnvironment, runbooks: list[Runbook]) -> list[Finding]:
-    """Cross-document: every bump target of a runbook holds the same current version.
-
-    Called when the runbooks are assembled; the files it reads are already
-    dependencies of the bump steps that name them, so it never goes stale.
-    """
-    repo = repository(env)
-    findings: list[Finding] = []
-    for runbook in runbooks:
-        targets = tuple((target, step.source) for step in runbook.steps for target in step.bump)
-        findings += check_versions(repo, VersionItem(targets))
     return findings
-
-
-def register(app: Sphinx) -> None:
-    """Register ``release-file``, ``:release-path:`` and the link check (called by setup)."""
-    # Imported here: the directive and the role import this module.
-    from sphinx_release_runbook.sphinxext.directives.file import ReleaseFileDirective
-    from sphinx_release_runbook.sphinxext.roles import ReleasePathRole
-
-    app.add_directive("release-file", ReleaseFileDirective)
-    app.add_role("release-path", ReleasePathRole())
-    app.connect("doctree-read", check_links)

@@ -1,34 +1,46 @@
-"""Typed ``runbook_*`` configuration values, validated on ``config-inited``."""
+"""Typed ``runbook_*`` configuration values, validated on ``config-inited``.
+
+This module declares them (:data:`VALUES`) and checks them (:func:`validate`);
+``setup`` registers both.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sphinx.util import logging
+from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx_release_runbook.core import git
+from sphinx_release_runbook.sphinxext.diagnostics import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-logger = logging.getLogger(__name__)
-
 DRIFT_MODES = ("error", "warning")
 
 
-def register(app: Sphinx) -> None:
-    """Declare every config value with its type and rebuild scope."""
-    # "env": these change what the directives read and record, so documents re-read.
-    app.add_config_value("runbook_repo_root", "", "env", types=frozenset({str}))
-    app.add_config_value("runbook_drift", "error", "", types=frozenset({str}))
-    app.add_config_value("runbook_clis", {}, "env", types=frozenset({dict}))
-    app.add_config_value("runbook_repo_url", "", "env", types=frozenset({str}))
-    app.add_config_value("runbook_docs_url", "", "env", types=frozenset({str}))
-    app.add_config_value("runbook_script_path", "", "env", types=frozenset({str}))
-    app.connect("config-inited", validate)
+@dataclass(frozen=True)
+class ConfigValue:
+    """One ``runbook_*`` value: its default, its rebuild scope and the types it accepts."""
+
+    name: str
+    default: Any
+    #: "env": changing it changes what the directives read and record, so documents re-read.
+    rebuild: Literal["env", ""]
+    types: frozenset[type]
+
+
+#: Every config value; :func:`~.extension.setup` declares each with ``app.add_config_value``.
+VALUES = (
+    ConfigValue("runbook_repo_root", "", "env", frozenset({str})),
+    ConfigValue("runbook_drift", "error", "", frozenset({str})),
+    ConfigValue("runbook_clis", {}, "env", frozenset({dict})),
+    ConfigValue("runbook_repo_url", "", "env", frozenset({str})),
+    ConfigValue("runbook_docs_url", "", "env", frozenset({str})),
+    ConfigValue("runbook_script_path", "", "env", frozenset({str})),
+)
 
 
 def _warn(app: Sphinx, name: str, message: str) -> None:
@@ -46,7 +58,7 @@ def _warn(app: Sphinx, name: str, message: str) -> None:
                 break
     except OSError:
         pass
-    logger.warning(message, type="runbook", subtype="config", location=f"{conf}:{line}")
+    warn(message, subtype="config", location=f"{conf}:{line}")
 
 
 def validate(app: Sphinx, config: Config) -> None:

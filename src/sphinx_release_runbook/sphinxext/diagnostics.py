@@ -1,4 +1,8 @@
-"""The one warning helper: every runbook warning has a type, a subtype and a location."""
+"""The one warning helper: every runbook warning has a type, a subtype and a location.
+
+:func:`warn` is the only place the extension calls ``logger.warning``;
+:func:`emit` prints a :class:`~.core.findings.Finding` through it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,21 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.findings import Finding, Subtype
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger("sphinx_release_runbook")
+
+#: Where a warning points: ``(docname, line)`` for a document (Sphinx prints its
+#: source path), or ``"path:line"`` for any other file.
+Location = tuple[str, int] | str
+
+
+def warn(message: str, *, subtype: Subtype, location: Location) -> None:
+    """Print a ``runbook.<subtype>`` warning at *location* (``path:line: WARNING: ...``)."""
+    logger.warning(message, type="runbook", subtype=subtype, location=location)
 
 
 def repo_path(env: BuildEnvironment, docname: str) -> str:
@@ -40,14 +53,9 @@ def emit(finding: Finding) -> None:
     """Log *finding* as a located warning (``path:line: WARNING: ... [runbook.x]``)."""
     # Sphinx prints a document's own path for (docname, line); an included file is named
     # by its repository path instead.
-    location: tuple[str, int] | str = (
+    location: Location = (
         (finding.docname, finding.line)
         if finding.docname and _in_document(finding)
         else f"{finding.path}:{finding.line}"
     )
-    logger.warning(
-        finding.text(),
-        location=location,
-        type="runbook",
-        subtype=finding.subtype,
-    )
+    warn(finding.text(), subtype=finding.subtype, location=location)

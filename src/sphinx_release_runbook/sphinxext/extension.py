@@ -1,4 +1,9 @@
-"""``setup(app)``: registers the config values, nodes, directives, collector and builder."""
+"""``setup(app)``: every registration of the extension, in one place.
+
+Config values, nodes (with their HTML visitors), directives, the role, the
+``runbook`` domain that keeps the cross-document data, the builder and the
+event handlers.  No other module registers anything.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_release_runbook._version import __version__
-from sphinx_release_runbook.sphinxext import checking as drift_build
-from sphinx_release_runbook.sphinxext import config, nodes
+from sphinx_release_runbook.sphinxext import config, html_visitors, nodes
 from sphinx_release_runbook.sphinxext.builder import RunbookBuilder
 from sphinx_release_runbook.sphinxext.directives import (
     ReleaseQuickrefDirective,
@@ -15,9 +19,12 @@ from sphinx_release_runbook.sphinxext.directives import (
     ReleaseStepDirective,
     ReleaseTroubleshootDirective,
 )
-from sphinx_release_runbook.sphinxext.fill import fill
+from sphinx_release_runbook.sphinxext.directives.file import ReleaseFileDirective
+from sphinx_release_runbook.sphinxext.domain import RunbookDomain
+from sphinx_release_runbook.sphinxext.fill import fill_doctree
 from sphinx_release_runbook.sphinxext.gate import BuildGate
-from sphinx_release_runbook.sphinxext.store import RunbookCollector
+from sphinx_release_runbook.sphinxext.links import collect_links
+from sphinx_release_runbook.sphinxext.roles import ReleasePathRole
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -25,8 +32,9 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).parent / "static"
 
-#: Bump when the shape of the data kept in the environment changes.
-ENV_VERSION = 1
+#: Bump when the shape of the data kept in the environment changes (with the
+#: domain's ``data_version``): an environment pickled by an older version is discarded.
+ENV_VERSION = 2
 
 
 def add_static_files(app: Sphinx) -> None:
@@ -39,35 +47,40 @@ def add_static_files(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    config.register(app)
+    for value in config.VALUES:
+        app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
+    app.connect("config-inited", config.validate)
 
+    skip = html_visitors.depart_nothing
     app.add_node(nodes.release_runbook)
     app.add_node(nodes.release_troubleshoot)
     app.add_node(nodes.release_step_meta)
     app.add_node(nodes.release_instructions)
-    app.add_node(nodes.release_var, html=(nodes.visit_var_html, nodes.depart_nothing))
-    app.add_node(nodes.release_step, html=(nodes.visit_step_html, nodes.depart_step_html))
-    app.add_node(nodes.release_step_title, html=(nodes.visit_step_title_html, nodes.depart_nothing))
-    app.add_node(nodes.release_commands, html=(nodes.visit_commands_html, nodes.depart_nothing))
-    app.add_node(
-        nodes.release_version_box, html=(nodes.visit_version_box_html, nodes.depart_nothing)
-    )
+    # Stand-ins, replaced on doctree-resolved; registered so the pickled doctree knows them.
+    app.add_node(nodes.release_overview)
+    app.add_node(nodes.release_quickref)
+    app.add_node(nodes.release_var, html=(html_visitors.visit_var, skip))
+    app.add_node(nodes.release_step, html=(html_visitors.visit_step, html_visitors.depart_step))
+    app.add_node(nodes.release_step_title, html=(html_visitors.visit_step_title, skip))
+    app.add_node(nodes.release_commands, html=(html_visitors.visit_commands, skip))
+    app.add_node(nodes.release_version_box, html=(html_visitors.visit_version_box, skip))
 
     app.add_directive("release-runbook", ReleaseRunbookDirective)
     app.add_directive("release-step", ReleaseStepDirective)
     app.add_directive("release-troubleshoot", ReleaseTroubleshootDirective)
     app.add_directive("release-quickref", ReleaseQuickrefDirective)
-    # release-file and :release-path: are registered here (drift).
-    drift_build.register(app)
+    app.add_directive("release-file", ReleaseFileDirective)
+    app.add_role("release-path", ReleasePathRole())
 
-    app.add_env_collector(RunbookCollector)
+    app.add_domain(RunbookDomain)
     app.add_builder(RunbookBuilder)
 
     gate = BuildGate()
     app.connect("builder-inited", add_static_files)
     app.connect("env-before-read-docs", gate.before_read)
+    app.connect("doctree-read", collect_links)
     app.connect("env-check-consistency", gate.check_consistency)
-    app.connect("doctree-resolved", fill)
+    app.connect("doctree-resolved", fill_doctree)
     app.connect("build-finished", gate.finished)
 
     return {

@@ -1,4 +1,4 @@
-"""Fill what only the whole project knows, on ``doctree-resolved``.
+"""Fill the doctree with what only the whole project knows, on ``doctree-resolved``.
 
 Step numbers, the overview list of each runbook, the quick reference, and the
 placeholders' display values (the tag template is a runbook option, and a step
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.errors import NoUri
 
+from sphinx_release_runbook.core.assemble import Resolved
 from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import display_values
@@ -27,7 +28,7 @@ from sphinx_release_runbook.sphinxext.nodes import (
     release_version_box,
     sentinel_values,
 )
-from sphinx_release_runbook.sphinxext.resolve import Resolved, resolve
+from sphinx_release_runbook.sphinxext.resolve import resolve
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -141,7 +142,7 @@ def quickref_template(runbook: Runbook) -> str:
     return "\n\n".join(blocks)
 
 
-def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` handler: one walk of the tree, then each node is filled."""
     found = list(doctree.findall(_runbook_node))
     if not found:

@@ -8,17 +8,17 @@ findings it did not print this time, then a one-line summary.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 from sphinx.util.console import red  # type: ignore[attr-defined]
 
 from sphinx_release_runbook.core.findings import Finding
-from sphinx_release_runbook.drift.script import check_script
+from sphinx_release_runbook.drift import ScriptItem
+from sphinx_release_runbook.sphinxext.checking import check
 from sphinx_release_runbook.sphinxext.diagnostics import emit
+from sphinx_release_runbook.sphinxext.domain import domain_of
 from sphinx_release_runbook.sphinxext.resolve import resolve
-from sphinx_release_runbook.sphinxext.store import store_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,14 +33,14 @@ def assembled_findings(env: BuildEnvironment) -> list[Finding]:
     findings = list(resolved.findings)
     script_path = env.config.runbook_script_path
     if script_path and resolved.runbooks:
-        root = Path(env.config.runbook_repo_root or env.srcdir)
-        findings.extend(check_script(root, script_path, resolved.runbooks[0]))
+        item = ScriptItem(script_path, resolved.runbooks[0])
+        findings.extend(check(env, [item], in_document=False))
     return sorted(findings)
 
 
 def all_findings(env: BuildEnvironment) -> list[Finding]:
     """Findings of every document plus those of the whole project."""
-    return sorted([*store_of(env).findings(), *assembled_findings(env)])
+    return sorted([*domain_of(env).findings(), *assembled_findings(env)])
 
 
 def is_suppressed(app: Sphinx, finding: Finding) -> bool:
@@ -72,7 +72,7 @@ class BuildGate:
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
         if exception is not None or app.env is None:
             return
-        documents = store_of(app.env).findings()
+        documents = domain_of(app.env).findings()
         assembled = assembled_findings(app.env)
         # Re-print what this build did not print itself (documents it did not re-read).
         for finding in documents:

@@ -6,42 +6,28 @@ applies (a ``:select:`` key or a ``:start-after:`` marker gone: the file moved o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.paths import outside_repository
+from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import MirrorItem, located
 from sphinx_release_runbook.drift.mirror.compare import compare_data, compare_text
 from sphinx_release_runbook.drift.mirror.select import Selected, SelectionError, select
 from sphinx_release_runbook.drift.repository import Repository
 
 
-@dataclass
-class MirrorResult:
-    """The findings, and what was selected (for the directive to render an include)."""
-
-    findings: list[Finding]
-    selected: Selected | None = None
-
-
-def mirror(repo: Repository, item: MirrorItem) -> MirrorResult:
+def _selected(repo: Repository, item: MirrorItem) -> tuple[str, Selected] | Finding:
+    """The file's text and the selected part of it, or the finding that says why not."""
     outside = outside_repository(item.path)
     if outside:
-        return MirrorResult([located(item.source, "path", f"release-file {outside}")])
+        return located(item.source, "path", f"release-file {outside}")
     try:
         text = repo.read_text(item.path)
     except FileNotFoundError:
-        return MirrorResult(
-            [
-                located(
-                    item.source,
-                    "path",
-                    f"release-file {item.path!r} does not exist in the repository",
-                )
-            ]
+        return located(
+            item.source, "path", f"release-file {item.path!r} does not exist in the repository"
         )
     except (OSError, UnicodeDecodeError) as exc:
-        return MirrorResult([located(item.source, "path", f"cannot read {item.path!r}: {exc}")])
+        return located(item.source, "path", f"cannot read {item.path!r}: {exc}")
     try:
         selected = select(
             text,
@@ -52,9 +38,23 @@ def mirror(repo: Repository, item: MirrorItem) -> MirrorResult:
             end_before=item.end_before,
         )
     except SelectionError as exc:
-        return MirrorResult([located(item.source, "mirror", f"{item.path}: {exc}")])
+        return located(item.source, "mirror", f"{item.path}: {exc}")
+    return text, selected
+
+
+def included_text(repo: Repository, item: MirrorItem) -> str | None:
+    """What an include (no copy) shows: the selected part, or None when it has a finding."""
+    found = _selected(repo, item)
+    return None if isinstance(found, Finding) else found[1].text
+
+
+def check_mirror(repo: Repository, item: MirrorItem) -> list[Finding]:
+    found = _selected(repo, item)
+    if isinstance(found, Finding):
+        return [found]
+    text, selected = found
     if item.content is None:
-        return MirrorResult([], selected)
+        return []
     copy_label = f"{item.source.path} (the copy)"
     try:
         if item.compare == "data":
@@ -64,13 +64,12 @@ def mirror(repo: Repository, item: MirrorItem) -> MirrorResult:
                 selected, item.content, item.path, copy_label, item.content_line
             )
     except SelectionError as exc:
-        return MirrorResult([located(item.source, "mirror", f"{item.path}: {exc}")], selected)
+        return [located(item.source, "mirror", f"{item.path}: {exc}")]
     if mismatch is None:
-        return MirrorResult([], selected)
+        return []
     how = "as data" if item.compare == "data" else f"first at line {mismatch.line}"
     message = f"the copy of {item.path} differs from the file ({how})"
-    return MirrorResult([located(item.source, "mirror", message, mismatch.diff)], selected)
+    return [located(item.source, "mirror", message, mismatch.diff)]
 
 
-def check_mirror(repo: Repository, item: MirrorItem) -> list[Finding]:
-    return mirror(repo, item).findings
+CHECK = Check("mirror", MirrorItem, check_mirror)

@@ -4,12 +4,18 @@ docutils and MyST both look options up with ``option_spec[name]``; the spec
 below answers every name, so unknown options and bad values reach ``run()``
 and are reported here once, with the same ``file:line`` message in both
 syntaxes (MyST alone would drop a bad value with a different warning).
+
+A directive checks what it holds by making items (:mod:`sphinx_release_runbook.drift.items`)
+and handing them to :meth:`RunbookDirective.check`.  One rule for every directive:
+a finding that is not drift (the directive's own text is malformed, e.g. an
+unknown placeholder) stops it as a :class:`DirectiveError` does, reported once
+and with nothing in the output; drift is reported and the directive goes on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -21,7 +27,10 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.findings import Finding, Subtype
 from sphinx_release_runbook.core.model import Source
+from sphinx_release_runbook.drift import Item
+from sphinx_release_runbook.sphinxext import checking
 from sphinx_release_runbook.sphinxext.diagnostics import emit, relative_to_repo, repo_path
+from sphinx_release_runbook.sphinxext.domain import domain_of
 
 OptionKind = Literal["text", "flag", "int", "number", "lines", "regex"]
 
@@ -54,6 +63,10 @@ class DirectiveError(RunbookError):
         super().__init__(message)
         self.subtype: Subtype = subtype
         self.line = line
+
+
+class _Reported(Exception):
+    """The checks found the directive malformed and have reported it: output nothing."""
 
 
 @dataclass(frozen=True)
@@ -93,27 +106,31 @@ class RunbookDirective(SphinxDirective):
         except DirectiveError as error:
             self.report(str(error), error.subtype, error.line)
             return []
+        except _Reported:
+            return []
 
     def run_checked(self) -> list[nodes.Node]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    # --- reporting -----------------------------------------------------------------
+    # --- checking and reporting ------------------------------------------------------
 
-    def report(
-        self,
-        message: str,
-        subtype: Subtype = "directive",
-        line: int | None = None,
-        diff: str = "",
-    ) -> None:
+    def check(self, items: Iterable[Item]) -> list[Finding]:
+        """Hand *items* to the build's checks; the drift findings, already reported.
+
+        A finding that is not drift stops the directive (see the module docstring).
+        """
+        findings = checking.check(self.env, items)
+        if any(not finding.is_drift for finding in findings):
+            raise _Reported
+        return findings
+
+    def report(self, message: str, subtype: Subtype = "directive", line: int | None = None) -> None:
         """Record a finding for this document and print it as a located warning."""
-        from sphinx_release_runbook.sphinxext.store import store_of
-
         source = self.source()
         finding = Finding(
-            source.path, line or source.line, subtype, message, docname=source.docname, diff=diff
+            source.path, line or source.line, subtype, message, docname=source.docname
         )
-        store_of(self.env).add_finding(finding)
+        domain_of(self.env).add_finding(finding)
         emit(finding)
 
     def source(self) -> Source:

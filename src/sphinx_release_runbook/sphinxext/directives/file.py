@@ -14,8 +14,8 @@ from docutils import nodes
 from sphinx.directives.code import container_wrapper
 
 from sphinx_release_runbook.drift import MirrorItem
-from sphinx_release_runbook.drift.mirror.check import mirror
-from sphinx_release_runbook.sphinxext.checking import record, repository
+from sphinx_release_runbook.drift.mirror.check import included_text
+from sphinx_release_runbook.sphinxext.checking import repository
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
@@ -78,15 +78,13 @@ class ReleaseFileDirective(RunbookDirective):
             end_before=options.text("end-before"),
             compare=compare,
         )
-        repo = repository(self.env)
-        result = mirror(repo, item)
-        record(self.env, repo, result.findings)
+        findings = self.check([item])
         if has_copy:
             text = "\n".join(self.content).strip("\n")
-        elif result.selected is not None:
-            text = result.selected.text
+        elif findings:
+            return []  # nothing to include; the finding says why
         else:
-            return []
+            text = included_text(repository(self.env), item) or ""
         language = options.text("language") or (
             "yaml"
             if options.text("select") and not path.endswith(".toml")

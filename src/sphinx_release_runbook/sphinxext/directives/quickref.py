@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from docutils import nodes
 
+from sphinx_release_runbook.core.assemble import QuickrefReference
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
     RunbookDirective,
 )
 from sphinx_release_runbook.sphinxext.nodes import release_quickref
-from sphinx_release_runbook.sphinxext.store import QuickrefReference
 
 
 class ReleaseQuickrefDirective(RunbookDirective):

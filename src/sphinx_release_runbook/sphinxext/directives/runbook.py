@@ -9,8 +9,10 @@ import tomlkit
 import tomlkit.exceptions
 from docutils import nodes
 
+from sphinx_release_runbook.core.assemble import RunbookDeclaration
 from sphinx_release_runbook.core.model import VERSION_SCHEMES
-from sphinx_release_runbook.core.templating import PlaceholderError, check_placeholders, render
+from sphinx_release_runbook.core.templating import render
+from sphinx_release_runbook.drift import TemplateRef
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
@@ -21,7 +23,9 @@ from sphinx_release_runbook.sphinxext.nodes import (
     release_runbook,
     release_version_box,
 )
-from sphinx_release_runbook.sphinxext.store import RunbookDeclaration
+
+#: The placeholders a runbook's ``:tag:`` may use.
+TAG_PLACEHOLDERS = ("version", "package")
 
 
 def project_name(pyproject: Path) -> str | None:
@@ -53,10 +57,8 @@ class ReleaseRunbookDirective(RunbookDirective):
             "version-scheme", options.text("version-scheme", "pep440") or "", VERSION_SCHEMES
         )
         tag = options.text("tag", "v{{ version }}") or ""
-        try:
-            check_placeholders(tag, ("version", "package"))
-        except PlaceholderError as exc:
-            raise DirectiveError(f"option :tag: {exc}", "placeholder") from exc
+        # {{ tag }} is filled from this template, so only these two may appear in it.
+        self.check([TemplateRef(tag, self.source(), TAG_PLACEHOLDERS, "option :tag:")])
         if "version" not in tag.replace(" ", ""):
             raise DirectiveError("option :tag: must contain {{ version }}, e.g. v{{ version }}")
         package = options.text("package") or self._default_package()

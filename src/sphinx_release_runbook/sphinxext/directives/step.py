@@ -9,15 +9,15 @@ from docutils import nodes
 from docutils.statemachine import StringList
 
 from sphinx_release_runbook import bump as bumping
-from sphinx_release_runbook.core.model import PLACEHOLDERS, STEP_KINDS, BumpTarget, Step
+from sphinx_release_runbook.core.model import PLACEHOLDERS, STEP_KINDS, BumpTarget, Source, Step
 from sphinx_release_runbook.core.templating import (
+    CommandText,
     PlaceholderError,
-    check_placeholders,
     render,
     split_commands,
     unterminated,
 )
-from sphinx_release_runbook.sphinxext.checking import check_step
+from sphinx_release_runbook.drift import BumpRef, CommandRef, Item, TemplateRef
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
@@ -85,21 +85,35 @@ class ReleaseStepDirective(RunbookDirective):
         )
         self._check_option_combinations(step, options)
         lines = list(self.content)
+        templates: list[TemplateRef] = []
+        commands: list[CommandText] = []
         if step.kind == "manual":
             if not "".join(lines).strip():
                 raise DirectiveError(f"manual step {step_id!r} needs instructions as its content")
             step.instructions = "\n".join(lines).strip()
-            self._check_template(step.instructions, self.content_offset + 1)
+            templates.append(
+                TemplateRef(step.instructions, self._at(step, self.content_offset + 1))
+            )
         elif step.kind == "bump":
             if "".join(lines).strip():
                 raise DirectiveError(
                     f"bump step {step_id!r} takes no content; its files come from :bump:"
                 )
         else:
-            step.commands = self._commands(step_id, lines)
-        # Every option the runner fills (runner/plan.py) is checked here, at build time.
-        for template in [step.skip_if or "", step.cwd or "", step.expect or "", *step.env.values()]:
-            self._check_template(template, self.lineno)
+            commands = self._commands(step_id, lines)
+            step.commands = [command.text for command in commands]
+            templates.extend(
+                TemplateRef(command.text, self._at(step, self.content_line(command.offset)))
+                for command in commands
+            )
+        # Every option the runner fills (runner/plan.py) is checked too, at build time.
+        templates.extend(
+            TemplateRef(template, self._at(step, self.lineno))
+            for template in [step.skip_if, step.cwd, step.expect, *step.env.values()]
+            if template
+        )
+        # The author's own text first: a malformed template stops the step before it is built.
+        self.check(templates)
 
         node = release_step(step_id=step_id, kind=step.kind)
         self.claim_anchor(node, step.anchor)
@@ -114,12 +128,23 @@ class ReleaseStepDirective(RunbookDirective):
             step_id=step_id,
         )
         node.extend(self._body(step))
-        self.after_step(step)
+        # Then what the step says about the repository: drift is reported, the step stays.
+        self.check(self._repository_items(step, commands))
         return [node]
 
-    def after_step(self, step: Step) -> None:
-        """Drift checks that compare the step's commands with the repository."""
-        check_step(self.env, step, list(self.content), self.content_line(0))
+    @staticmethod
+    def _at(step: Step, line: int) -> Source:
+        """A location in the step's file."""
+        return Source(step.source.docname, step.source.path, line)
+
+    def _repository_items(self, step: Step, commands: list[CommandText]) -> list[Item]:
+        """What the checks compare with the repository: the commands, or the bump targets."""
+        if step.bump:
+            return [BumpRef(tuple(step.bump), step.source)]
+        return [
+            CommandRef(command.text, self._at(step, self.content_line(command.offset)), step.cwd)
+            for command in commands
+        ]
 
     # --- options ---------------------------------------------------------------------
 
@@ -172,13 +197,7 @@ class ReleaseStepDirective(RunbookDirective):
 
     # --- content ---------------------------------------------------------------------
 
-    def _check_template(self, template: str, line: int) -> None:
-        try:
-            check_placeholders(template)
-        except PlaceholderError as exc:
-            raise DirectiveError(str(exc), "placeholder", line) from exc
-
-    def _commands(self, step_id: str, lines: list[str]) -> list[str]:
+    def _commands(self, step_id: str, lines: list[str]) -> list[CommandText]:
         commands = split_commands(lines)
         if not commands:
             raise DirectiveError(
@@ -191,11 +210,9 @@ class ReleaseStepDirective(RunbookDirective):
                 "unterminated quote or trailing backslash in this command",
                 line=self.content_line(open_command.offset),
             )
-        for command in commands:
-            self._check_template(command.text, self.content_line(command.offset))
-        return [command.text for command in commands]
+        return commands
 
-    # --- rendering -------------------------------------------------------------------
+    # --- the step's nodes --------------------------------------------------------------
 
     def _body(self, step: Step) -> list[nodes.Node]:
         body: list[nodes.Node] = []
@@ -260,21 +277,17 @@ class ReleaseStepDirective(RunbookDirective):
         return parts
 
     def _bump_preview(self, step: Step) -> list[nodes.Node]:
-        """The real lines of the real files, the version replaced by its placeholder."""
+        """The real lines of the real files, the version replaced by its placeholder.
+
+        A target that cannot be shown is shown as ``FILE: KEY``; why is the checks'
+        finding (``runbook.path`` or ``runbook.version``, from ``drift/targets.py``).
+        """
         previews: list[nodes.Node] = []
-        reported_missing: set[str] = set()  # one finding per missing file, not per key
         for target in step.bump:
-            path = self.repo_root / target.path
-            self.note_repo_file(path)
             try:
                 text = bumping.read_text(self.repo_root, target)
                 site = bumping.locate(text, target)
-            except bumping.BumpError as exc:
-                missing = not path.is_file()
-                if not (missing and target.path in reported_missing):
-                    self.report(str(exc), "path" if missing else "version")
-                if missing:
-                    reported_missing.add(target.path)
+            except bumping.BumpError:
                 previews.append(
                     nodes.literal_block(
                         f"{target.path}: {target.key}", f"{target.path}: {target.key}"

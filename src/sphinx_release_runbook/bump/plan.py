@@ -6,20 +6,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx_release_runbook.bump.site import BumpError, VersionSite
-from sphinx_release_runbook.bump.targets import apply, check_target, locate, read_text
-from sphinx_release_runbook.core.fs import write_atomic
+from sphinx_release_runbook.bump.site import BumpError, BumpPathError, VersionSite
+from sphinx_release_runbook.bump.source import SourceFile, open_source, write_atomic_bytes
+from sphinx_release_runbook.bump.targets import apply, check_target, locate
 from sphinx_release_runbook.core.model import BumpTarget
 
 
 @dataclass(frozen=True)
 class FileEdit:
-    """The new text of one file, with each changed target's old and new line."""
+    """The new text of one file, with each changed target's old and new line.
+
+    ``source`` is the file as it was read (its real path and encoding), which
+    :func:`write_edits` writes back to; an edit made without one is written to
+    the file the path names now, in the encoding it has now.
+    """
 
     path: str
     old_text: str
     new_text: str
     changes: tuple[tuple[BumpTarget, VersionSite, str], ...]  # target, old site, new line
+    source: SourceFile | None = None
 
     @property
     def changed(self) -> bool:
@@ -32,33 +38,40 @@ def plan_edits(
     """Every file's new text for *version*, computed before anything is written.
 
     Targets in one file are applied in turn to that file's text, so
-    ``__version__`` and ``__version_info__`` land in one write.  Re-planning
-    after the edits were written yields no change: a bump is idempotent, which
-    is what makes ``--resume`` after an interrupted bump safe.
+    ``__version__`` and ``__version_info__`` land in one write; two paths that
+    are one file (a symbolic link and its target) are one file here too.
+    Re-planning after the edits were written yields no change: a bump is
+    idempotent, which is what makes ``--resume`` after an interrupted bump safe.
     """
-    by_path: dict[str, list[BumpTarget]] = {}
     for target in targets:
         check_target(target)
-        by_path.setdefault(target.path, []).append(target)
+    opened: dict[str, SourceFile] = {}
+    by_file: dict[Path, tuple[SourceFile, list[BumpTarget]]] = {}
+    for target in targets:
+        if target.path not in opened:
+            opened[target.path] = open_source(repo_root, target.path)
+        source = opened[target.path]
+        by_file.setdefault(source.real, (source, []))[1].append(target)
     edits: list[FileEdit] = []
-    for path, file_targets in by_path.items():
-        old = read_text(repo_root, file_targets[0])
-        text = old
+    for source, file_targets in by_file.values():
+        text = source.text
         changes: list[tuple[BumpTarget, VersionSite, str]] = []
         for target in file_targets:
             site = locate(text, target)
             text = apply(text, target, version, info)
-            changes.append((target, site, text.splitlines()[site.line - 1]))
-        edits.append(FileEdit(path, old, text, tuple(changes)))
+            changes.append((target, site, locate(text, target).text))
+        source.encode(text)  # a value the encoding cannot hold fails here, before any write
+        edits.append(FileEdit(source.path, source.text, text, tuple(changes), source))
     return edits
 
 
 def write_edits(repo_root: Path, edits: list[FileEdit]) -> list[str]:
-    """Write every changed file atomically; the paths written, in order."""
+    """Write every changed file atomically, at its real path; the paths written, in order."""
     written = []
     for edit in edits:
         if edit.changed:
-            write_atomic(repo_root / edit.path, edit.new_text)
+            source = edit.source or open_source(repo_root, edit.path)
+            write_atomic_bytes(source.real, source.encode(edit.new_text))
             written.append(edit.path)
     return written
 
@@ -84,28 +97,35 @@ class CurrentValue:
         return self.site.value
 
 
+#: How :func:`read_current` reads a repository path: a file (:func:`.source.open_source`),
+#: or its text (raising ``OSError`` or ``UnicodeDecodeError``; a leading byte order mark
+#: is ignored).
+Reader = Callable[[str], SourceFile] | Callable[[str], str]
+
+
 def read_current(
-    targets: Iterable[BumpTarget], read: Callable[[str], str]
+    targets: Iterable[BumpTarget], read: Path | Reader
 ) -> list[CurrentValue | BumpError]:
     """For each target in turn, its current value or the error that says why it has none.
 
-    *read* maps a repository path to its text (raising ``OSError`` or
-    ``UnicodeDecodeError``); each file is read once, however many targets it holds.
-    The runner refuses to go on at the first error; the drift check reports the
-    errors where the bump step names the target, so it only compares the values.
+    *read* is the repository root (each file is read as a bump reads it: its
+    encoding, through symbolic links that stay inside the repository) or a
+    function from a repository path to its file or text.  Each file is read
+    once, however many targets it holds.  The runner refuses to go on at the
+    first error; the drift check reports the errors where the bump step names
+    the target, so it only compares the values.
     """
+    reader: Reader
+    if isinstance(read, Path):
+        root = read
+        reader = lambda path: open_source(root, path)  # noqa: E731
+    else:
+        reader = read
     texts: dict[str, str | BumpError] = {}
     results: list[CurrentValue | BumpError] = []
     for target in targets:
         if target.path not in texts:
-            try:
-                texts[target.path] = read(target.path)
-            except FileNotFoundError:
-                texts[target.path] = BumpError(
-                    f"{target.path}: file not found (named as a bump target)"
-                )
-            except (OSError, UnicodeDecodeError) as exc:
-                texts[target.path] = BumpError(f"{target.path}: cannot read: {exc}")
+            texts[target.path] = _read(reader, target.path)
         text = texts[target.path]
         if isinstance(text, BumpError):
             results.append(text)
@@ -115,3 +135,17 @@ def read_current(
         except BumpError as exc:
             results.append(exc)
     return results
+
+
+def _read(reader: Reader, path: str) -> str | BumpError:
+    try:
+        found = reader(path)
+    except BumpError as exc:
+        return exc
+    except FileNotFoundError:
+        return BumpPathError(f"{path}: file not found (named as a bump target)")
+    except (OSError, UnicodeDecodeError) as exc:
+        return BumpError(f"{path}: cannot read: {exc}")
+    if isinstance(found, SourceFile):
+        return found.text
+    return found.removeprefix("\ufeff")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx_release_runbook.bump import python, toml
-from sphinx_release_runbook.bump.site import BumpError, VersionSite
+from sphinx_release_runbook.bump.site import BumpError, BumpPathError, VersionSite
+from sphinx_release_runbook.bump.source import open_source
 from sphinx_release_runbook.core.model import BumpTarget
 from sphinx_release_runbook.core.paths import outside_repository
 
@@ -26,7 +27,7 @@ def check_target(target: BumpTarget) -> None:
     """Refuse a target outside the repository, or whose file type this module cannot edit."""
     outside = outside_repository(target.path)
     if outside:
-        raise BumpError(outside)
+        raise BumpPathError(outside)
     if not (_is_python(target.path) or _is_toml(target.path)):
         raise BumpError(
             f"{target.path}: cannot bump this file type; bump targets are .toml keys "
@@ -53,11 +54,10 @@ def apply(text: str, target: BumpTarget, version: str, info: tuple[int | str, ..
 
 
 def read_text(repo_root: Path, target: BumpTarget) -> str:
-    """The text of *target*'s file; a missing or unreadable file is a :class:`BumpError`."""
-    path = repo_root / target.path
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BumpError(f"{target.path}: file not found (named as a bump target)") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BumpError(f"{target.path}: cannot read: {exc}") from exc
+    """The text of *target*'s file, as :func:`.source.open_source` reads it.
+
+    Line endings are as written and a byte order mark is left out; a missing,
+    unreadable or undecodable file, or one whose real path (through symbolic
+    links) is outside the repository, is a :class:`BumpError`.
+    """
+    return open_source(repo_root, target.path).text

@@ -2,8 +2,9 @@
 
 All bump targets of a runbook must hold the same current version, and a
 ``__version_info__`` tuple must equal the tuple of ``__version__``.  The files
-are the truth; installed metadata is never consulted.  A target that is missing
-or does not parse is reported where it is named (the bump step), not here.
+are the truth, read as the bump reads them; installed metadata is never
+consulted.  A target that is missing or does not parse is reported where it is
+named (the bump step), not here.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from sphinx_release_runbook.core.model import Source
 from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import VersionItem, located
 from sphinx_release_runbook.drift.repository import Repository
+from sphinx_release_runbook.drift.targets import source_reader
 
 
 def current_versions(repo: Repository, item: VersionItem) -> list[tuple[CurrentValue, Source]]:
     """Each readable target's current value, with the step that names it."""
-    results = bump.read_current([target for target, _ in item.targets], repo.read_text)
+    targets = [target for target, _ in item.targets]
+    results = bump.read_current(targets, source_reader(repo))
     return [
         (result, source)
         for (_, source), result in zip(item.targets, results, strict=True)

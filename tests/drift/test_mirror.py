@@ -30,7 +30,10 @@ def test_a_copy_that_differs_carries_a_diff(make_repo: MakeRepo) -> None:
     repo = make_repo(FILES)
     (finding,) = run(repo, [MirrorItem("data.yml", AT, content="a: 1\nb: 3", content_line=9)])
     assert finding.subtype == "mirror"
-    assert finding.message == "the copy of data.yml differs from the file (first at line 2)"
+    assert finding.message == (
+        "the copy of data.yml differs from the file (first at data.yml line 2, "
+        "docs/index.rst line 10)"
+    )
     assert "-b: 2" in finding.diff and "+b: 3" in finding.diff
 
 

@@ -121,10 +121,10 @@ def test_incremental_mirror_drift_and_repair(arshai: Path) -> None:
     assert drifted.status == 1
     mirror = [w for w in drifted.warnings if "[runbook.mirror]" in w]
     assert len(mirror) == 1, drifted.stderr
-    assert f"differs from the file (first at line {number})" in mirror[0]
+    assert f"differs from the file (first at {WORKFLOW} line {number}, {GUIDE} line " in mirror[0]
     assert f"@@ -{number - 1}," in mirror[0] or f"@@ -{number - 2}," in mirror[0]
-    assert re.search(r"^-\s+python-version: '3.12'$", mirror[0], re.MULTILINE)
-    assert re.search(r"^\+\s+python-version: '3.11'$", mirror[0], re.MULTILINE)
+    assert re.search(r"^    -\s+python-version: '3.12'$", mirror[0], re.MULTILINE)
+    assert re.search(r"^    \+\s+python-version: '3.11'$", mirror[0], re.MULTILINE)
 
     # Nothing changed: nothing is re-read, and the build still fails from the stored finding.
     again = build_docs(arshai)

@@ -25,24 +25,26 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "test-drift-mirror": [
         "index.rst:17: WARNING: the copy of .github/workflows/publish.yml differs from the file "
-        "(first at line 9)\n"
-        "--- .github/workflows/publish.yml\n"
-        "+++ index.rst (the copy)\n"
-        "@@ -9,3 +20,3 @@\n"
-        "-runs-on: ubuntu-latest\n"
-        "+runs-on: ubuntu-22.04\n"
-        " permissions:\n"
-        "   id-token: write [runbook.mirror]",
+        "(first at .github/workflows/publish.yml line 9, index.rst line 20)\n"
+        "    --- .github/workflows/publish.yml\n"
+        "    +++ index.rst (the copy)\n"
+        "    @@ -9,3 +20,3 @@\n"
+        "    -runs-on: ubuntu-latest\n"
+        "    +runs-on: ubuntu-22.04\n"
+        "     permissions:\n"
+        "       id-token: write\n"
+        " [runbook.mirror]",
         "index.rst:40: WARNING: the copy of .github/workflows/publish.yml differs from the file "
         "(as data)\n"
-        "--- .github/workflows/publish.yml (parsed)\n"
-        "+++ index.rst (the copy) (parsed)\n"
-        "@@ -1,4 +1,4 @@\n"
-        " {\n"
-        '-  "contents": "read",\n'
-        '+  "contents": "write",\n'
-        '   "id-token": "write"\n'
-        " } [runbook.mirror]",
+        "    --- .github/workflows/publish.yml (parsed)\n"
+        "    +++ index.rst (the copy) (parsed)\n"
+        "    @@ -1,4 +1,4 @@\n"
+        "     {\n"
+        '    -  "contents": "read",\n'
+        '    +  "contents": "write",\n'
+        '       "id-token": "write"\n'
+        "     }\n"
+        " [runbook.mirror]",
         "index.rst:49: WARNING: .github/workflows/publish.yml: :start-after: text "
         "'- name: Checkout' not found [runbook.mirror]",
     ],

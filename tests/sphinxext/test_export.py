@@ -222,8 +222,9 @@ def test_export_resolves_every_option(order: BuildResult) -> None:
     assert steps["run-tests"]["timeout"] == 600.0
     assert steps["run-tests"]["requires"] == ["pytest"]
     assert steps["create-tag"]["confirm"] is True
+    # Plain text: the reST markup is gone, the placeholder is kept for the runner to fill.
     assert steps["publish"]["instructions"] == (
-        "Create the GitHub release for ``{{ tag }}`` and publish it."
+        "Create the GitHub release for {{ tag }} and publish it."
     )
     assert (steps["wait-pypi"]["retry"], steps["wait-pypi"]["interval"]) == (5, 30.0)
     assert steps["wait-pypi"]["expect"] == "{{ version }}"

@@ -42,5 +42,5 @@ def test_missing_stale_and_current_committed_script(
     assert stale.status == 1
     lines = stale.warnings
     assert len(lines) == 1 and "release.sh is stale" in lines[0], lines
-    assert "-    run 'git  tag {{ tag }}'" in stale.stderr
-    assert "+    run 'git tag {{ tag }}'" in stale.stderr
+    assert "-  s_commands=('git  tag '\"${RUNBOOK_tag}\")" in stale.stderr
+    assert "+  s_commands=('git tag '\"${RUNBOOK_tag}\")" in stale.stderr

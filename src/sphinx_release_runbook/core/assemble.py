@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sphinx_release_runbook.core.findings import Finding, Subtype
-from sphinx_release_runbook.core.model import Runbook, Source, Step, Troubleshoot, VersionScheme
+from sphinx_release_runbook.core.model import (
+    PACKAGE_NAME,
+    Runbook,
+    Source,
+    Step,
+    Troubleshoot,
+    VersionScheme,
+)
+from sphinx_release_runbook.core.templating import PlaceholderError, placeholder_names
 
 
 @dataclass
@@ -27,6 +35,8 @@ class RunbookDeclaration:
     package: str
     source: Source
     anchor: str
+    #: False when the package name is the Sphinx project's, not checked where it is defined.
+    package_checked: bool = True
 
     @property
     def name_or_id(self) -> str:
@@ -55,6 +65,8 @@ class DocumentRecord:
 
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: Links into a GitHub repository the link check skipped, and that repository's URL.
+    unchecked_links: list[tuple[Source, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +106,8 @@ class _Assembly:
         self.runbook_sources: dict[str, Source] = {}
         self.step_sources: dict[str, Source] = {}
         self.entry_sources: dict[str, Source] = {}
+        #: Runbooks whose package (the Sphinx project's name) is no package name.
+        self.bad_packages: set[str] = set()
 
     def problem(self, entry: Entry, subtype: Subtype, text: str) -> None:
         self.result.findings.append(
@@ -145,6 +159,8 @@ class _Assembly:
         )
         self.declared[entry.name] = self.current
         self.result.runbooks.append(self.current)
+        if not entry.package_checked and not PACKAGE_NAME.fullmatch(entry.package):
+            self.bad_packages.add(entry.name)
 
     def add_step(self, entry: Step) -> None:
         if self.already_used(
@@ -162,6 +178,15 @@ class _Assembly:
         )
         owner.steps.append(step)
         self.result.steps[step.id] = step
+        if owner.name in self.bad_packages and _uses_package(step):
+            self.problem(
+                step,
+                "placeholder",
+                f"step {step.id!r} uses {{{{ package }}}}, but runbook {owner.name!r} has no "
+                f"package name: it defaults to the Sphinx project {owner.package!r}, which is not "
+                "one (PEP 508: letters, digits, '.', '-' and '_'); give the runbook "
+                ":package: NAME",
+            )
 
     def owner(self, step: Step) -> Runbook | None:
         if step.runbook:
@@ -237,6 +262,17 @@ def assemble(records: Iterable[DocumentRecord], docs_url: str = "") -> Resolved:
     assembly.check_quickrefs()
     assembly.result.findings.sort()
     return assembly.result
+
+
+def _uses_package(step: Step) -> bool:
+    """Whether a shell template of *step* (commands, :skip-if:, :cwd:, :env:) names package."""
+    for template in [*step.commands, step.skip_if or "", step.cwd or "", *step.env.values()]:
+        try:
+            if "package" in placeholder_names(template):
+                return True
+        except PlaceholderError:
+            continue  # reported where it is written
+    return False
 
 
 def _nearest_runbook(entry: Troubleshoot, runbooks: list[Runbook]) -> Runbook | None:

@@ -49,6 +49,17 @@ class Finding:
         """The message as printed: the diff, when there is one, follows on its own lines."""
         return f"{self.message}\n{self.diff.rstrip()}" if self.diff else self.message
 
+    def warning_text(self) -> str:
+        """The message for a printer that appends a tag (Sphinx's `` [runbook.mirror]``).
+
+        The diff is indented and ends with a line break, so the tag stands on a line of its
+        own instead of being glued to the diff's last line, where it reads as the file's.
+        """
+        if not self.diff:
+            return self.message
+        diff = "\n".join(f"    {line}" for line in self.diff.rstrip().splitlines())
+        return f"{self.message}\n{diff}\n"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

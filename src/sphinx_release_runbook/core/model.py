@@ -8,6 +8,7 @@ serialised; ``Export.from_dict`` reads it back and refuses unknown schemas.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -24,6 +25,9 @@ VERSION_SCHEMES: tuple[str, ...] = get_args(VersionScheme)
 
 #: The placeholders a step may use; anything else is a located build error.
 PLACEHOLDERS: tuple[str, ...] = ("version", "tag", "version_info", "previous_version", "package")
+
+#: A package name by the PEP 508 grammar (``{{ package }}``): no shell syntax can hide in it.
+PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 class SchemaError(RunbookError, ValueError):
@@ -76,7 +80,9 @@ class Step:
     runbook: str
     source: Source
     number: int = 0
+    #: The shell units of the step (one ``bash -c`` each), placeholders as written.
     commands: list[str] = field(default_factory=list)
+    #: A manual step's instructions as a plain-text template (markup gone, placeholders kept).
     instructions: str = ""
     bump: list[BumpTarget] = field(default_factory=list)
     expect: str | None = None
@@ -159,6 +165,7 @@ class Troubleshoot:
     id: str
     title: str
     match: str
+    #: The fix as a plain-text template, as :attr:`Step.instructions`.
     text: str
     runbook: str
     source: Source

@@ -15,8 +15,10 @@ from sphinx_release_runbook.drift.items import (
     Item,
     LinkRef,
     MirrorItem,
+    PackageRef,
     PathRef,
     ScriptItem,
+    TagRef,
     TemplateRef,
     VersionItem,
 )
@@ -28,9 +30,11 @@ __all__ = [
     "Item",
     "LinkRef",
     "MirrorItem",
+    "PackageRef",
     "PathRef",
     "Repository",
     "ScriptItem",
+    "TagRef",
     "TemplateRef",
     "VersionItem",
 ]

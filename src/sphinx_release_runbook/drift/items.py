@@ -47,6 +47,30 @@ class TemplateRef:
 
 
 @dataclass(frozen=True)
+class TagRef:
+    """A runbook's ``:tag:`` template, with the values it is filled with besides the version."""
+
+    template: str
+    package: str
+    scheme: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """A runbook's package name and where it comes from (``origin`` starts the message).
+
+    ``source`` is where the name is written: the directive for ``:package:``, the line
+    of pyproject.toml for a name read there; ``hint`` ends the message.
+    """
+
+    name: str
+    source: Source
+    origin: str = "option :package:"
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class LinkRef:
     """A hyperlink target written in a document."""
 
@@ -98,7 +122,16 @@ class ScriptItem:
 
 #: Every item type a check can take.
 Item = (
-    PathRef | CommandRef | TemplateRef | LinkRef | MirrorItem | BumpRef | VersionItem | ScriptItem
+    PathRef
+    | CommandRef
+    | TemplateRef
+    | TagRef
+    | PackageRef
+    | LinkRef
+    | MirrorItem
+    | BumpRef
+    | VersionItem
+    | ScriptItem
 )
 
 

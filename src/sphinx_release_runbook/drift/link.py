@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from sphinx_release_runbook.core.findings import Finding
@@ -45,6 +46,29 @@ def check_link(repo: Repository, item: LinkRef) -> list[Finding]:
             f"link into this repository points at a missing path {candidates[0]!r}: {item.url}",
         )
     ]
+
+
+#: A link into a file or folder of a GitHub repository.
+_GITHUB_TREE = re.compile(
+    r"https?://github\.com/(?P<owner>[^/]+)/(?P<repo>[^/?#]+)/(?:blob|tree|raw|edit)/", re.I
+)
+
+
+def unchecked_repository(repo_url: str, url: str) -> str | None:
+    """The GitHub repository *url* points into, when the link check skips it only because
+    the repository's URL (``origin``'s, without ``runbook_repo_url``) is not that one while
+    it may well be: ``origin`` is no GitHub remote (a mirror, none at all), or a repository
+    of the same name under another owner (a fork).  None when the link is checked, or
+    clearly points into another project."""
+    match = _GITHUB_TREE.match(url)
+    if match is None or repo_path_of(repo_url, url) is not None:
+        return None
+    linked = f"https://github.com/{match['owner']}/{match['repo'].removesuffix('.git')}"
+    base = urlsplit(repo_url)
+    if not repo_url or base.netloc.lower() != "github.com":
+        return linked
+    own = base.path.strip("/").split("/")[-1].lower()
+    return linked if own == match["repo"].removesuffix(".git").lower() else None
 
 
 CHECK = Check("link", LinkRef, check_link)

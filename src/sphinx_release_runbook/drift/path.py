@@ -14,14 +14,22 @@ _GLOB = set("*?[")
 
 def check_path(repo: Repository, item: PathRef) -> list[Finding]:
     """A named path (``:release-path:``, ``release-file``) must exist, in the repository."""
-    outside = outside_repository(item.path)
+    outside = outside_repository(item.path) or escapes(repo, item.path)
     if outside:
         return [located(item.source, "path", f"{item.what} {outside}")]
     if repo.exists(item.path):
         return []
-    return [
-        located(item.source, "path", f"{item.what} {item.path!r} does not exist in the repository")
-    ]
+    return [located(item.source, "path", repo.missing(f"{item.what} {item.path!r}"))]
+
+
+def escapes(repo: Repository, path: str) -> str | None:
+    """Why *path* must not be read: it resolves through a symlink outside the repository."""
+    if not repo.escapes(path):
+        return None
+    return (
+        f"{path!r} resolves, through a symlink, outside the repository; name a file inside it "
+        "(the build reads no file outside the repository)"
+    )
 
 
 def git_add_paths(command: str) -> list[str]:
@@ -49,11 +57,7 @@ def git_add_paths(command: str) -> list[str]:
 def check_git_add(repo: Repository, item: CommandRef) -> list[Finding]:
     """Every path a step's ``git add`` stages must exist (a moved file breaks the release)."""
     return [
-        located(
-            item.source,
-            "path",
-            f"`git add` names {path!r}, which does not exist in the repository",
-        )
+        located(item.source, "path", "`git add` names " + repo.missing(f"{path!r}, which"))
         for path in git_add_paths(item.command)
         if not repo.exists(path, item.cwd)
     ]

@@ -18,6 +18,7 @@ from sphinx_release_runbook.drift import (
     path,
     placeholder,
     script,
+    tag,
     targets,
     tool,
     version,
@@ -30,6 +31,8 @@ from sphinx_release_runbook.drift.repository import Repository
 #: The checks; an item goes to each check that takes its type, in this order.
 CHECKS: tuple[Check[Any], ...] = (
     placeholder.CHECK,  # TemplateRef
+    tag.TAG,  # TagRef
+    tag.PACKAGE,  # PackageRef
     path.PATH,  # PathRef
     path.GIT_ADD,  # CommandRef
     tool.CHECK,  # CommandRef

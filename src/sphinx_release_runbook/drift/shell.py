@@ -1,8 +1,10 @@
 """Split a step's command into simple commands (words), placeholders masked.
 
-Checks look at the words of each simple command (``a && b; c | d`` is three).
-A placeholder becomes :data:`PLACEHOLDER`, so a word holding one is known to be
-filled at run time: a path check skips it, a CLI parse accepts it as a value.
+Checks look at the words of each simple command (``a && b; c | d`` is three, and so
+is a unit of three lines).  A placeholder becomes :data:`PLACEHOLDER`, so a word
+holding one is known to be filled at run time: a path check skips it, a CLI parse
+accepts it as a value.  A heredoc's body is data, not commands, and the reserved
+words of a compound command (``if``, ``then``, ``do``...) are not commands either.
 """
 
 from __future__ import annotations
@@ -10,34 +12,51 @@ from __future__ import annotations
 import re
 import shlex
 
+from sphinx_release_runbook.core.templating import shell_code
+
 PLACEHOLDER = "RUNBOOKxVALUE"
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_OPERATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")", "|&"}
+_SEPARATORS = set(";&|()\n")
+#: Words that start a compound command or a part of one: the command follows them.
+_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
+#: Words that close one; nothing follows them in the same simple command.
+_CLOSING = frozenset({"fi", "done", "esac", "}"})
 _PYTHON = re.compile(r"(?:.*/)?python(?:3(?:\.\d+)?)?$")
 
 
 def simple_commands(command: str) -> list[list[str]]:
     """The words of each simple command; ``[]`` when the shell text does not split."""
-    masked = _EXPRESSION.sub(PLACEHOLDER, command.replace("\\\n", " "))
-    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()")
+    code = shell_code(command.replace("\\\n", " "))
+    masked = _EXPRESSION.sub(PLACEHOLDER, code)
+    # A line break ends a command as ";" does (comments are gone already).
+    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
+    lexer.whitespace = " \t\r"
     lexer.whitespace_split = True
-    lexer.commenters = "#"
+    lexer.commenters = ""
     try:
         tokens = list(lexer)
     except ValueError:
         return []
     commands: list[list[str]] = [[]]
     for token in tokens:
-        if token in _OPERATORS:
+        if set(token) <= _SEPARATORS:
             commands.append([])
         else:
             commands[-1].append(token)
+    return [words for words in map(_command_words, commands) if words]
+
+
+def _command_words(words: list[str]) -> list[str]:
+    """The words of one simple command: reserved words and leading assignments dropped."""
+    while words and words[0] in _RESERVED:
+        words = words[1:]
+    if words and words[0] in _CLOSING:
+        return []
+    if words and words[0] in ("for", "select", "case", "function"):
+        return []  # `for NAME in WORDS`: no command in it
     # Leading VAR=value assignments are environment, not the command.
-    return [
-        words[next((i for i, w in enumerate(words) if not re.match(r"\w+=", w)), len(words)) :]
-        for words in commands
-        if words
-    ]
+    first = next((i for i, word in enumerate(words) if not re.match(r"\w+=", word)), len(words))
+    return words[first:]
 
 
 def strip_runner(words: list[str]) -> list[str]:

@@ -83,6 +83,17 @@ def _with_options(words: list[str]) -> set[str]:
     return added
 
 
+#: How many names a message lists before it says how many more there are.
+SHOWN = 8
+
+
+def shortened(names: list[str], shown: int = SHOWN) -> str:
+    """``a, b, c`` or, for a long list, its first *shown* names and ``and N more``."""
+    if len(names) <= shown + 1:  # "and 1 more" is no shorter than the name
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
+
+
 def check_tools(repo: Repository, item: CommandRef) -> list[Finding]:
     runs = [
         words
@@ -107,7 +118,7 @@ def check_tools(repo: Repository, item: CommandRef) -> list[Finding]:
         name = canonical(DISTRIBUTION_OF.get(tool, tool))
         if name in declared or name in _with_options(words):
             continue
-        shown = ", ".join(sorted(declared)) or "nothing"
+        shown = shortened(sorted(declared)) or "nothing"
         findings.append(
             located(
                 item.source,

@@ -2,34 +2,56 @@
 
 The version a user types is the only free input.  It must parse under the
 runbook's scheme (whose grammar admits no shell metacharacter), be greater
-than the current version read from the bump targets, and have no tag yet,
-locally or on ``origin``.  The current version, read from files, passes the
-same parser: it reaches the shell too, as ``{{ previous_version }}``.
+than the current version, and have no tag yet, locally or on ``origin``.
+
+The current version is the greatest of the bump targets' value and the newest
+local tag made by the runbook's tag template (under the version scheme): a
+project whose version lives in its tags alone has no bump targets, and one
+whose files lag behind a tag must not be released below it.  Read from files
+and tags, it passes the same parser: it reaches the shell too, as
+``{{ previous_version }}``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx_release_runbook import bump
 from sphinx_release_runbook.core import git
-from sphinx_release_runbook.core.errors import RunbookError
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.model import Runbook
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import (
     BUMP_PARTS,
+    ParsedVersion,
+    ReleaseValueError,
     VersionError,
     next_version,
     parse_version,
     release_values,
+    version_refusal,
 )
 
-# What a tag may contain once rendered: git's ref grammar, narrowed to what a
-# shell never interprets.
-_SAFE_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+-]*")
+#: No version needs more; a longer --version is refused before it is parsed or echoed.
+MAX_VERSION_LENGTH = 100
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """*text* as a one-line message may show it: quoted when odd, cut short when long."""
+    head = text if len(text) <= limit else text[:limit]
+    head = head if head.isprintable() and head.strip() == head and head else repr(head)
+    return head if len(text) <= limit else f"{head}... ({len(text)} characters)"
+
+
+def check_length(requested: str) -> None:
+    """Refuse a --version too long to be one (before it reaches a parser or a file name)."""
+    if len(requested) > MAX_VERSION_LENGTH:
+        raise ValidationError(
+            f"--version {shown(requested)} is {len(requested)} characters long; a version "
+            f"has at most {MAX_VERSION_LENGTH} (such as 1.2.3)"
+        )
 
 
 class ValidationError(RunbookError, ValueError):
@@ -38,13 +60,18 @@ class ValidationError(RunbookError, ValueError):
 
 @dataclass(frozen=True)
 class CurrentVersion:
-    """The version the repository holds now, and where each bump target says so."""
+    """The version the repository holds now: where each bump target says so, and the tags."""
 
     version: str | None
     sources: tuple[tuple[str, str, str], ...]  # (path, key, value)
+    tag: str | None = None  # the newest tag made by the tag template
+    tag_version: str | None = None
 
     def describe(self) -> str:
-        return ", ".join(f"{path} {key} = {value}" for path, key, value in self.sources)
+        parts = [f"{path} {key} = {value}" for path, key, value in self.sources]
+        if self.tag:
+            parts.append(f"newest tag {self.tag}")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -64,19 +91,42 @@ def _reader(root: Path) -> Callable[[str], str]:
     return read
 
 
+def _disagree(found: CurrentVersion) -> ValidationError:
+    # Disagreeing sources are drift (``runbook.version``), with --force as well: exit 3.
+    return ValidationError(
+        f"the version sources disagree: {found.describe()}; make them agree first "
+        "(`python -m runbook bump --version X.Y.Z` sets them all)",
+        ExitCode.DRIFT,
+    )
+
+
+def newest_tag(runbook: Runbook, root: Path) -> tuple[str, str] | None:
+    """``(tag, version)`` of the greatest version with a local tag made by the tag template."""
+    best: tuple[ParsedVersion, str, str] | None = None
+    for tag, text in _tagged_versions(root, runbook):
+        try:
+            parsed = parse_version(text, runbook.version_scheme)
+        except VersionError:
+            continue
+        if best is None or parsed > best[0]:
+            best = (parsed, tag, text)
+    return (best[1], best[2]) if best else None
+
+
 def current_version(
     runbook: Runbook, root: Path, *, allow_disagreement: bool = False
 ) -> CurrentVersion:
-    """Read every bump target; they must agree unless *allow_disagreement* (then the highest)."""
+    """The current version: the bump targets (they must agree unless *allow_disagreement*,
+    then the highest) and the newest tag, whichever is greater."""
     sources: list[tuple[str, str, str]] = []
     for result in bump.read_current(runbook.bump_targets, _reader(root)):
         if isinstance(result, bump.BumpError):
             raise ValidationError(f"cannot read the current version: {result}") from result
         sources.append((result.target.path, result.target.key, result.value))
-    if not sources:
-        return CurrentVersion(None, ())
+    tagged = newest_tag(runbook, root)
+    tag, tag_version = tagged if tagged else (None, None)
+    found = CurrentVersion(None, tuple(sources), tag, tag_version)
     values = {value for _, _, value in sources}
-    found = CurrentVersion(None, tuple(sources))
     parsed = []
     for value in values:
         try:
@@ -86,11 +136,12 @@ def current_version(
                 f"the current version is not valid ({found.describe()}): {exc}"
             ) from exc
     if len(values) > 1 and not allow_disagreement:
-        raise ValidationError(
-            f"the version sources disagree: {found.describe()}; make them agree first "
-            "(`python -m runbook bump --version X.Y.Z` sets them all)"
-        )
-    return CurrentVersion(max(parsed).text, tuple(sources))
+        raise _disagree(found)
+    if tag_version is not None:
+        parsed.append(parse_version(tag_version, runbook.version_scheme))
+    if not parsed:
+        return found
+    return CurrentVersion(max(parsed).text, tuple(sources), tag, tag_version)
 
 
 def tag_exists(root: Path, tag: str) -> str | None:
@@ -109,14 +160,15 @@ def resolve_version(requested: str, current: str | None, scheme: str) -> str:
         if current is None:
             raise ValidationError(
                 f"--version {requested} needs the current version, but the runbook has no "
-                "bump targets; give the version itself"
+                "bump targets and no tag made by its tag template exists; give the version "
+                "itself"
             )
         return next_version(current, requested, scheme)  # type: ignore[arg-type]
     return requested
 
 
 def release_for(runbook: Runbook, version: str, previous_version: str) -> Release:
-    """The values of a release; both versions must parse and the tag must be plain."""
+    """The values of a release; every value must be in its safe alphabet (core.versions)."""
     for label, value in (("--version", version), ("the current version", previous_version)):
         if label == "the current version" and not value:
             continue
@@ -132,18 +184,15 @@ def release_for(runbook: Runbook, version: str, previous_version: str) -> Releas
             previous_version=previous_version,
             scheme=runbook.version_scheme,
         )
-    except (VersionError, PlaceholderError) as exc:
+    except (VersionError, ReleaseValueError, PlaceholderError) as exc:
+        # release_values refuses a package or tag outside its alphabet (PEP 508,
+        # git's ref rules): a hand-edited runbook.json injects nothing either.
         raise ValidationError(str(exc)) from exc
-    if not _SAFE_TAG.fullmatch(values["tag"]) or ".." in values["tag"]:
-        raise ValidationError(
-            f"the tag {values['tag']!r} (from the runbook's :tag: {runbook.tag!r}) is not a "
-            "plain git tag name"
-        )
     return Release(version, previous_version, values["tag"], values)
 
 
-def _tagged_versions(root: Path, runbook: Runbook) -> list[str]:
-    """Versions that have a tag made by the runbook's tag template, oldest order unspecified."""
+def _tagged_versions(root: Path, runbook: Runbook) -> list[tuple[str, str]]:
+    """``(tag, version)`` of the tags made by the runbook's tag template, in no order."""
     marker = "RUNBOOKxVERSION"
     try:
         rendered = render(runbook.tag, {"version": marker, "package": runbook.package})
@@ -153,7 +202,7 @@ def _tagged_versions(root: Path, runbook: Runbook) -> list[str]:
     found = []
     for tag in git.tags(root):
         if tag.startswith(prefix) and tag.endswith(suffix) and len(tag) > len(prefix + suffix):
-            found.append(tag[len(prefix) : len(tag) - len(suffix)])
+            found.append((tag, tag[len(prefix) : len(tag) - len(suffix)]))
     return found
 
 
@@ -162,7 +211,7 @@ def _previous_release(runbook: Runbook, root: Path, version: str, candidates: li
     scheme = runbook.version_scheme
     target = parse_version(version, scheme)
     below = []
-    for text in [*candidates, *_tagged_versions(root, runbook)]:
+    for text in [*candidates, *(version for _, version in _tagged_versions(root, runbook))]:
         try:
             parsed = parse_version(text, scheme)
         except VersionError:
@@ -180,6 +229,7 @@ def validate_release(
     check_tag: bool = True,
     continuing: bool = False,
     recorded_previous: str | None = None,
+    repairing: bool = False,
 ) -> Release:
     """Every check of a new release of *requested*; raises :class:`ValidationError`.
 
@@ -188,15 +238,17 @@ def validate_release(
     recorded (*recorded_previous* is its previous version) or a bump is half
     done.  Its tag may exist then too (the release made it); the previous
     version is the recorded one, else the highest lower version in the files
-    or the tags.
+    or the tags.  With *repairing* (``bump``, which sets every source) sources
+    that disagree are no obstacle: the new version must exceed the highest.
     """
-    current = current_version(runbook, root, allow_disagreement=continuing)
+    check_length(requested)
+    current = current_version(runbook, root, allow_disagreement=continuing or repairing)
     scheme = runbook.version_scheme
     try:
         version = resolve_version(requested, current.version, scheme)
         parsed = parse_version(version, scheme)
     except VersionError as exc:
-        raise ValidationError(f"--version {requested!r}: {exc}") from exc
+        raise ValidationError(version_refusal("--version", requested, scheme, exc)) from exc
     if current.version is not None and not parsed > parse_version(current.version, scheme):
         in_files = [value for _, _, value in current.sources]
         # In progress only with evidence: an earlier run of this release recorded
@@ -210,13 +262,10 @@ def validate_release(
             f"--version {version} is not greater than the current version {current.version} "
             f"({current.describe()})"
         )
-    if len({value for _, _, value in current.sources}) > 1:
+    if len({value for _, _, value in current.sources}) > 1 and not repairing:
         # Disagreeing sources below the new version: continuing from a partial bump
         # of an older release is not a release in progress of this one.
-        raise ValidationError(
-            f"the version sources disagree: {current.describe()}; make them agree first "
-            "(`python -m runbook bump --version X.Y.Z` sets them all)"
-        )
+        raise _disagree(current)
     release = release_for(runbook, version, current.version or "")
     if check_tag:
         where = tag_exists(root, release.tag)

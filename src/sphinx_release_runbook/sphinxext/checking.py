@@ -40,6 +40,7 @@ def repository(env: BuildEnvironment) -> Repository:
         root=root,
         clis=dict(env.config.runbook_clis),
         repo_url=normalise_repo_url(url) if url else origin_url(root),
+        without_git=bool(getattr(env.config, "_runbook_without_git", False)),
     )
 
 

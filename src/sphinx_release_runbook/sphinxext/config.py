@@ -87,9 +87,14 @@ def validate(app: Sphinx, config: Config) -> None:
 
 
 def resolve_repo_root(app: Sphinx, config: Config) -> Path:
-    """``runbook_repo_root`` (relative to confdir), else the git top level, else confdir."""
+    """``runbook_repo_root`` (relative to confdir), else the git top level, else confdir.
+
+    Sets ``config._runbook_without_git`` when the root is confdir for want of git, so a
+    missing path can say why the root may be wrong (:meth:`.drift.Repository.missing`).
+    """
     confdir = Path(app.confdir)
     configured: str = config.runbook_repo_root
+    config._runbook_without_git = False
     if configured:
         root = (confdir / configured).resolve()
         if root.is_dir():
@@ -100,4 +105,6 @@ def resolve_repo_root(app: Sphinx, config: Config) -> Path:
             f"runbook_repo_root {config.runbook_repo_root!r} is not a directory; "
             "using the git top level",
         )
-    return (git.toplevel(confdir) or confdir).resolve()
+    top = git.toplevel(confdir)
+    config._runbook_without_git = top is None
+    return (top or confdir).resolve()

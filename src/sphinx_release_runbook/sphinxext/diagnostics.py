@@ -44,18 +44,17 @@ def relative_to_repo(env: BuildEnvironment, filename: str | os.PathLike[str]) ->
         return Path(os.path.relpath(source, root)).as_posix()
 
 
-def _in_document(finding: Finding) -> bool:
-    """Whether the finding sits in its document's own file (not in an included one)."""
-    return Path(finding.path).with_suffix("").as_posix().endswith(finding.docname)
+def location(docname: str, path: str, line: int) -> Location:
+    """Where to point for *path*:*line*, written in document *docname*.
+
+    Sphinx prints a document's own path for ``(docname, line)``; a file the document
+    includes (or any other file) is named by its repository path instead.
+    """
+    in_document = Path(path).with_suffix("").as_posix().endswith(docname)
+    return (docname, line) if docname and in_document else f"{path}:{line}"
 
 
 def emit(finding: Finding) -> None:
     """Log *finding* as a located warning (``path:line: WARNING: ... [runbook.x]``)."""
-    # Sphinx prints a document's own path for (docname, line); an included file is named
-    # by its repository path instead.
-    location: Location = (
-        (finding.docname, finding.line)
-        if finding.docname and _in_document(finding)
-        else f"{finding.path}:{finding.line}"
-    )
-    warn(finding.text(), subtype=finding.subtype, location=location)
+    where = location(finding.docname, finding.path, finding.line)
+    warn(finding.warning_text(), subtype=finding.subtype, location=where)

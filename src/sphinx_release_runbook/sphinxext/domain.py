@@ -42,7 +42,7 @@ class RunbookDomain(Domain):
     name = "runbook"
     label = "Release runbook"
     #: Bump when the shape of the records changes: an older pickled environment is discarded.
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {"documents": {}}
 
     def __init__(self, env: BuildEnvironment) -> None:

@@ -23,6 +23,7 @@ from sphinx_release_runbook.sphinxext.directives.file import ReleaseFileDirectiv
 from sphinx_release_runbook.sphinxext.domain import RunbookDomain
 from sphinx_release_runbook.sphinxext.fill import fill_doctree
 from sphinx_release_runbook.sphinxext.gate import BuildGate
+from sphinx_release_runbook.sphinxext.integrity import check_doctree
 from sphinx_release_runbook.sphinxext.links import collect_links
 from sphinx_release_runbook.sphinxext.roles import ReleasePathRole
 
@@ -34,7 +35,7 @@ STATIC = Path(__file__).parent / "static"
 
 #: Bump when the shape of the data kept in the environment changes (with the
 #: domain's ``data_version``): an environment pickled by an older version is discarded.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def add_static_files(app: Sphinx) -> None:
@@ -79,6 +80,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_static_files)
     app.connect("env-before-read-docs", gate.before_read)
     app.connect("doctree-read", collect_links)
+    app.connect("doctree-read", check_doctree)
     app.connect("env-check-consistency", gate.check_consistency)
     app.connect("doctree-resolved", fill_doctree)
     app.connect("build-finished", gate.finished)

@@ -7,6 +7,7 @@ may live in another document than its runbook).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -17,17 +18,18 @@ from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import display_values
 from sphinx_release_runbook.sphinxext.nodes import (
-    SENTINEL_RE,
     release_commands,
     release_instructions,
     release_overview,
     release_quickref,
     release_step_meta,
     release_step_title,
+    release_troubleshoot,
     release_var,
     release_version_box,
     sentinel_values,
 )
+from sphinx_release_runbook.sphinxext.plaintext import TOKEN_RE, simple_name
 from sphinx_release_runbook.sphinxext.resolve import resolve
 
 if TYPE_CHECKING:
@@ -54,19 +56,40 @@ def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
     node.rawsource = shown
 
 
+def _shown(construct: str, display: dict[str, str]) -> str:
+    try:
+        return render(construct, display)
+    except PlaceholderError:  # reported at read time (or a statement): show it as written
+        return construct
+
+
 def _fill_prose(container: nodes.Element, display: dict[str, str]) -> None:
-    """Turn placeholder sentinels in prose into ``release_var`` nodes (spans in HTML)."""
+    """Turn the placeholder tokens of prose into ``release_var`` nodes (spans in HTML).
+
+    A placeholder that is not a plain ``{{ name }}`` (a filter, a statement) is shown
+    rendered with the display values, as text.
+    """
+    constructs: list[str] = container.get("expressions", [])
+
+    def construct(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return constructs[index] if index < len(constructs) else match.group(0)
+
     for text in list(container.findall(nodes.Text)):
-        if SENTINEL_RE.search(text) is None:
+        if TOKEN_RE.search(text) is None:
             continue
         parent = text.parent
         pieces: list[nodes.Node] = []
         position = 0
-        for match in SENTINEL_RE.finditer(text):
+        for match in TOKEN_RE.finditer(text):
             if match.start() > position:
                 pieces.append(nodes.Text(text[position : match.start()]))
-            name = match.group(1)
-            pieces.append(release_var("", display.get(name, name), name=name))
+            written = construct(match)
+            name = simple_name(written)
+            if name is not None and name in display:
+                pieces.append(release_var("", display[name], name=name))
+            else:
+                pieces.append(nodes.Text(_shown(written, display)))
             position = match.end()
         if position < len(text):
             pieces.append(nodes.Text(text[position:]))
@@ -75,8 +98,8 @@ def _fill_prose(container: nodes.Element, display: dict[str, str]) -> None:
     for element in container.findall(nodes.Element):
         for attribute in ("refuri", "refid"):
             value = element.get(attribute)
-            if isinstance(value, str) and SENTINEL_RE.search(value):
-                element[attribute] = SENTINEL_RE.sub(lambda m: display.get(m.group(1), ""), value)
+            if isinstance(value, str) and TOKEN_RE.search(value):
+                element[attribute] = TOKEN_RE.sub(lambda m: _shown(construct(m), display), value)
 
 
 def _fill_meta(node: release_step_meta, runbook: Runbook | None) -> None:
@@ -151,7 +174,9 @@ def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
     def runbook_of(node: nodes.Element) -> Runbook | None:
         step = resolved.steps.get(node.get("step_id", ""))
-        return resolved.runbook(step.runbook if step else node.get("runbook", ""))
+        entry = resolved.troubleshoot.get(node.get("troubleshoot_id", ""))
+        owner = step.runbook if step else entry.runbook if entry else node.get("runbook", "")
+        return resolved.runbook(owner)
 
     for node in found:
         if isinstance(node, release_step_title):
@@ -160,7 +185,7 @@ def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.children = [nodes.Text(f"{node['number'] or '?'}. {node['title']}")]
         elif isinstance(node, release_commands):
             _fill_commands(node, runbook_of(node))
-        elif isinstance(node, release_instructions):
+        elif isinstance(node, release_instructions | release_troubleshoot):
             _fill_prose(node, _display(runbook_of(node)))
         elif isinstance(node, release_step_meta):
             _fill_meta(node, runbook_of(node))
@@ -194,6 +219,7 @@ def _runbook_node(node: nodes.Node) -> bool:
         node,
         release_step_title
         | release_instructions
+        | release_troubleshoot
         | release_step_meta
         | release_commands
         | release_overview

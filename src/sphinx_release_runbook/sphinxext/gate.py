@@ -15,10 +15,11 @@ from sphinx.util.console import red  # type: ignore[attr-defined]
 
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.drift import ScriptItem
-from sphinx_release_runbook.sphinxext.checking import check
-from sphinx_release_runbook.sphinxext.diagnostics import emit
+from sphinx_release_runbook.drift.tool import shortened
+from sphinx_release_runbook.sphinxext.checking import check, repository
+from sphinx_release_runbook.sphinxext.diagnostics import emit, location
 from sphinx_release_runbook.sphinxext.domain import domain_of
-from sphinx_release_runbook.sphinxext.resolve import resolve
+from sphinx_release_runbook.sphinxext.resolve import document_order, resolve
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,6 +54,37 @@ def is_failing(app: Sphinx, finding: Finding) -> bool:
     return not finding.is_drift or app.config.runbook_drift == "error"
 
 
+def notice_unchecked_links(app: Sphinx) -> None:
+    """Once per build: the links into GitHub the link check skipped, and how to check them.
+
+    A notice, not a finding: the link may point into another project.  Located at the
+    first such link (in toctree order); silenced with ``runbook.link`` in
+    ``suppress_warnings``.
+    """
+    env = app.env
+    if logging.is_suppressed_warning("runbook", "link", app.config.suppress_warnings):
+        return
+    domain = domain_of(env)
+    skipped = [
+        link for record in domain.records(document_order(env)) for link in record.unchecked_links
+    ]
+    if not skipped:
+        return
+    first, linked = skipped[0]
+    repositories = list(dict.fromkeys(url for _, url in skipped))
+    origin = repository(env).repo_url
+    why = (
+        f"the repository's origin is {origin}, not that repository"
+        if origin
+        else "the repository has no origin remote to compare them with"
+    )
+    logger.info(
+        f"runbook: {len(skipped)} link(s) into {shortened(repositories)} are not checked: "
+        f'{why}; to check them, set runbook_repo_url = "{linked}" in conf.py',
+        location=location(first.docname, first.path, first.line),
+    )
+
+
 class BuildGate:
     """Tracks what this build printed, and fails the build at its end."""
 
@@ -72,6 +104,7 @@ class BuildGate:
     def finished(self, app: Sphinx, exception: Exception | None) -> None:
         if exception is not None or app.env is None:
             return
+        notice_unchecked_links(app)
         documents = domain_of(app.env).findings()
         assembled = assembled_findings(app.env)
         # Re-print what this build did not print itself (documents it did not re-read).

@@ -14,8 +14,10 @@ from docutils.utils import get_source_line
 
 from sphinx_release_runbook.core.model import Source
 from sphinx_release_runbook.drift import LinkRef
-from sphinx_release_runbook.sphinxext.checking import check
+from sphinx_release_runbook.drift.link import unchecked_repository
+from sphinx_release_runbook.sphinxext.checking import check, repository
 from sphinx_release_runbook.sphinxext.diagnostics import repo_path
+from sphinx_release_runbook.sphinxext.domain import domain_of
 from sphinx_release_runbook.sphinxext.nodes import release_step
 
 if TYPE_CHECKING:
@@ -39,8 +41,16 @@ def collect_links(app: Sphinx, doctree: nodes.document) -> None:
             # numbers its lines from 1; the step's own line is the honest location.
             line = step.line
         items.append(LinkRef(url, Source(docname, path, line)))
-    if items:
-        check(env, items)
+    if not items:
+        return
+    check(env, items)
+    if env.config.runbook_repo_url:
+        return  # the URL is what the author says; links elsewhere are external
+    repo_url = repository(env).repo_url
+    skipped = [(item.source, unchecked_repository(repo_url, item.url)) for item in items]
+    unchecked = [(source, linked) for source, linked in skipped if linked is not None]
+    if unchecked:
+        domain_of(env).record(docname).unchecked_links.extend(unchecked)
 
 
 def _ancestors(node: nodes.Node) -> Iterable[nodes.Element]:

@@ -12,20 +12,19 @@ from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import MirrorItem, located
 from sphinx_release_runbook.drift.mirror.compare import compare_data, compare_text
 from sphinx_release_runbook.drift.mirror.select import Selected, SelectionError, select
+from sphinx_release_runbook.drift.path import escapes
 from sphinx_release_runbook.drift.repository import Repository
 
 
 def _selected(repo: Repository, item: MirrorItem) -> tuple[str, Selected] | Finding:
     """The file's text and the selected part of it, or the finding that says why not."""
-    outside = outside_repository(item.path)
+    outside = outside_repository(item.path) or escapes(repo, item.path)
     if outside:
         return located(item.source, "path", f"release-file {outside}")
     try:
         text = repo.read_text(item.path)
     except FileNotFoundError:
-        return located(
-            item.source, "path", f"release-file {item.path!r} does not exist in the repository"
-        )
+        return located(item.source, "path", repo.missing(f"release-file {item.path!r}"))
     except (OSError, UnicodeDecodeError) as exc:
         return located(item.source, "path", f"cannot read {item.path!r}: {exc}")
     try:
@@ -67,7 +66,12 @@ def check_mirror(repo: Repository, item: MirrorItem) -> list[Finding]:
         return [located(item.source, "mirror", f"{item.path}: {exc}")]
     if mismatch is None:
         return []
-    how = "as data" if item.compare == "data" else f"first at line {mismatch.line}"
+    how = (
+        "as data"
+        if item.compare == "data"
+        else f"first at {item.path} line {mismatch.line}, {item.source.path} line "
+        f"{mismatch.copy_line}"
+    )
     message = f"the copy of {item.path} differs from the file ({how})"
     return [located(item.source, "mirror", message, mismatch.diff)]
 

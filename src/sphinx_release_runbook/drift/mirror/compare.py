@@ -44,10 +44,14 @@ def _renumber(diff: list[str], left: list[int], right_first: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Mismatch:
-    """How a copy differs: the first differing line of the file, and the unified diff."""
+    """How a copy differs: the first differing line of the file and of the copy, the diff.
+
+    ``copy_line`` is 0 when the copy is compared as data (no line of it is "first").
+    """
 
     line: int
     diff: str
+    copy_line: int = 0
 
 
 def compare_text(
@@ -68,7 +72,10 @@ def compare_text(
         min(len(expected), len(actual)),
     )
     line = numbers[differing] if differing < len(numbers) else (numbers[-1] if numbers else 1)
-    return Mismatch(line, "\n".join(_renumber(raw, numbers, copy_first_line)))
+    # The copy's first lines may be blank; _normalise dropped them too.
+    lead = next((i for i, text in enumerate(copy.splitlines()) if text.strip()), 0)
+    copy_line = copy_first_line + lead + min(differing, max(len(actual) - 1, 0))
+    return Mismatch(line, "\n".join(_renumber(raw, numbers, copy_first_line + lead)), copy_line)
 
 
 def _canonical(value: Any) -> list[str]:

@@ -50,16 +50,94 @@ def file_format(path: str) -> str | None:
     return {"toml": "toml", "yaml": "yaml", "yml": "yaml", "json": "json"}.get(suffix)
 
 
+#: The largest data text parsed (a file for ``:compare: data`` or ``:select:``, or a copy).
+MAX_DATA_BYTES = 1_000_000
+#: The most YAML nodes a document may stand for once its aliases are expanded.
+MAX_YAML_NODES = 100_000
+
+
+def _limited(text: str, fmt: str) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_DATA_BYTES:
+        raise SelectionError(
+            f"is {size} bytes of {fmt.upper()}; data over {MAX_DATA_BYTES} bytes is not parsed "
+            "(compare it as text, or select a smaller part with :lines:)"
+        )
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes *root* stands for with every alias expanded (stops past the limit).
+
+    An alias is the node it names, shared: a few lines of anchors can stand for billions of
+    nodes, which constructing, comparing or printing would walk.  Each node's size is
+    counted once (memoised), so this costs one pass over the composed graph.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if not children_done:
+            if key in open_nodes:
+                raise SelectionError("does not parse as YAML: an alias refers to itself")
+            open_nodes.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    raise SelectionError("does not parse as YAML: an alias refers to itself")
+                stack.append((child, False))
+            continue
+        open_nodes.discard(key)
+        total = 1 + sum(sizes[id(child)] for child in children)
+        if total > MAX_YAML_NODES:
+            raise SelectionError(
+                f"is YAML whose aliases expand to more than {MAX_YAML_NODES} values; "
+                "it is not parsed (write the values out, or compare it as text)"
+            )
+        sizes[key] = total
+    return sizes[id(root)]
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The YAML node graph of *text*, within the size and alias-expansion limits."""
+    _limited(text, "yaml")
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise SelectionError(f"does not parse as YAML: {exc}".replace("\n", " ")) from exc
+    except RecursionError as exc:
+        raise SelectionError("does not parse as YAML: it is nested too deeply") from exc
+    if node is not None:
+        _expanded_size(node)
+    return node
+
+
 def parse_data(text: str, fmt: str) -> Any:
-    """Parse TOML, YAML or JSON; raises :class:`SelectionError` with the parser's message."""
+    """Parse TOML, YAML or JSON; raises :class:`SelectionError` with the parser's message.
+
+    YAML is composed first and its alias expansion bounded (:func:`compose_yaml`); every
+    format is refused past :data:`MAX_DATA_BYTES` or when nested too deeply to parse.
+    """
+    if fmt == "yaml":
+        node = compose_yaml(text)
+        return None if node is None else _yaml_value(node)
+    _limited(text, fmt)
     try:
         if fmt == "toml":
             return tomllib.loads(text)
-        if fmt == "json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        return json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise SelectionError(f"does not parse as {fmt.upper()}: {exc}".replace("\n", " ")) from exc
+    except RecursionError as exc:
+        raise SelectionError(f"does not parse as {fmt.upper()}: it is nested too deeply") from exc
 
 
 def numbered(text: str) -> tuple[tuple[int, str], ...]:
@@ -84,10 +162,7 @@ def _walk(data: Any, parts: list[str], key_path: str) -> Any:
 
 def _yaml_node(text: str, parts: list[str], key_path: str) -> yaml.Node:
     """The node at *parts*, matched on the keys as written (YAML 1.1 reads ``on:`` as True)."""
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise SelectionError(f"does not parse as YAML: {exc}".replace("\n", " ")) from exc
+    node = compose_yaml(text)
     for depth, part in enumerate(parts):
         child: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
@@ -106,6 +181,10 @@ def _yaml_value(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise SelectionError(f"does not parse as YAML: {exc}".replace("\n", " ")) from exc
+    except RecursionError as exc:
+        raise SelectionError("does not parse as YAML: it is nested too deeply") from exc
     finally:
         loader.dispose()
 

@@ -15,6 +15,7 @@ and with nothing in the output; drift is reported and the directive goes on.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,8 @@ class RunbookDirective(SphinxDirective):
         return value
 
     def options_checked(self) -> Options:
+        if self.is_myst:
+            self._myst_options_checked()
         for name, raw in self.options.items():
             if isinstance(raw, _Unknown) or name not in self.known_options:
                 known = ", ".join(f":{option}:" for option in self.known_options) or "none"
@@ -182,6 +185,37 @@ class RunbookDirective(SphinxDirective):
             for name, raw in self.options.items()
         }
         return Options(values)
+
+    def _myst_options_checked(self) -> None:
+        """The option block as written, read again: MyST keeps the last of a repeated option
+        and runs the directive without any option when the block does not parse (with a
+        warning); both are errors here, as a repeated option is in reST."""
+        from myst_parser.parsers.options import TokenizeError, options_to_tokens
+
+        block, first_line = myst_option_block(self.block_text, self.lineno)
+        if block is None:
+            return
+        try:
+            tokens, state = options_to_tokens(block)
+        except TokenizeError as exc:
+            raise DirectiveError(
+                f"the option block does not parse: {exc.problem}",
+                line=first_line + exc.problem_mark.line,
+            ) from exc
+        seen: set[str] = set()
+        for key, _value in tokens:
+            if key.value in seen:
+                raise DirectiveError(
+                    f"option :{key.value}: is given twice; give each option once",
+                    line=first_line + key.start.line,
+                )
+            seen.add(key.value)
+        if state.has_comments:
+            raise DirectiveError(
+                "the option block has a # comment, which MyST drops with the rest of its "
+                "line: quote the value, or remove the comment",
+                line=first_line + (state.comment_lines[0] if state.comment_lines else 0),
+            )
 
     def _convert(self, name: str, kind: OptionKind, raw: str | None) -> Any:
         value = (raw or "").strip()
@@ -249,3 +283,35 @@ class RunbookDirective(SphinxDirective):
     def note_repo_file(self, path: Path) -> None:
         """Rebuild this document when *path* (a repository file) changes."""
         self.env.note_dependency(str(path.resolve()))
+
+
+_FENCE = re.compile(r"\s*(`{3,}|~{3,}|:{3,})\s*")
+
+
+def myst_option_block(block_text: str, lineno: int) -> tuple[str | None, int]:
+    """The option block of a MyST directive as MyST reads it, and the line it starts on.
+
+    *block_text* is the whole fence (MyST gives it to the directive); the block is either
+    ``:name: value`` lines right after the fence line, or a ``---`` delimited YAML block.
+    """
+    lines = block_text.splitlines()
+    if lines and lines[0].lstrip()[:3] in ("```", "~~~", ":::"):
+        lines = lines[1:]
+    if lines and _FENCE.fullmatch(lines[-1]):
+        lines = lines[:-1]
+    if not lines:
+        return None, 0
+    if lines[0].startswith("---"):
+        body: list[str] = []
+        for line in lines[1:]:
+            if line.startswith("---"):
+                break
+            body.append(line)
+        return textwrap.dedent("\n".join(body)), lineno + 2
+    taken: list[str] = []
+    for line in lines:
+        stripped = line.lstrip()
+        if not stripped.startswith(":") or stripped.startswith(":::"):
+            break
+        taken.append(stripped[1:])
+    return ("\n".join(taken), lineno + 1) if taken else (None, 0)

@@ -10,9 +10,12 @@ import tomlkit.exceptions
 from docutils import nodes
 
 from sphinx_release_runbook.core.assemble import RunbookDeclaration
-from sphinx_release_runbook.core.model import VERSION_SCHEMES
+from sphinx_release_runbook.core.model import VERSION_SCHEMES, Source
 from sphinx_release_runbook.core.templating import render
-from sphinx_release_runbook.drift import TemplateRef
+from sphinx_release_runbook.core.toml_lines import key_lines
+from sphinx_release_runbook.drift import PackageRef, TagRef, TemplateRef
+from sphinx_release_runbook.sphinxext import checking
+from sphinx_release_runbook.sphinxext.diagnostics import relative_to_repo
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
@@ -28,14 +31,21 @@ from sphinx_release_runbook.sphinxext.nodes import (
 TAG_PLACEHOLDERS = ("version", "package")
 
 
-def project_name(pyproject: Path) -> str | None:
-    """``project.name`` or ``tool.poetry.name`` of a pyproject.toml, if it has one."""
+def project_name(pyproject: Path) -> tuple[str, str, int] | None:
+    """``project.name`` or ``tool.poetry.name`` of a pyproject.toml: the name, its key, its line."""
     try:
-        data = tomlkit.parse(pyproject.read_text(encoding="utf-8")).unwrap()
-    except (OSError, tomlkit.exceptions.ParseError):
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomlkit.parse(text).unwrap()
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError):
         return None
-    name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get("name")
-    return str(name) if name else None
+    for key in ("project.name", "tool.poetry.name"):
+        value: object = data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and value:
+            found = key_lines(text, key.split("."))
+            return value, key, found.first if found else 1
+    return None
 
 
 class ReleaseRunbookDirective(RunbookDirective):
@@ -61,7 +71,14 @@ class ReleaseRunbookDirective(RunbookDirective):
         self.check([TemplateRef(tag, self.source(), TAG_PLACEHOLDERS, "option :tag:")])
         if "version" not in tag.replace(" ", ""):
             raise DirectiveError("option :tag: must contain {{ version }}, e.g. v{{ version }}")
-        package = options.text("package") or self._default_package()
+        package = options.text("package")
+        checked = True
+        if package is not None:
+            self.check([PackageRef(package, self.source())])
+        else:
+            package, checked = self._default_package()
+        # The tag as git will see it: a valid tag name, and a different one for every version.
+        self.check([TagRef(tag, package, scheme, self.source())])
         declaration = RunbookDeclaration(
             name=name,
             title=options.text("title") or "",
@@ -70,6 +87,7 @@ class ReleaseRunbookDirective(RunbookDirective):
             package=package,
             source=self.source(),
             anchor=f"runbook-{name}",
+            package_checked=checked,
         )
         node = release_runbook(runbook=name, classes=["runbook"])
         self.claim_anchor(node, declaration.anchor)
@@ -90,11 +108,21 @@ class ReleaseRunbookDirective(RunbookDirective):
         node += overview
         return [node]
 
-    def _default_package(self) -> str:
+    def _default_package(self) -> tuple[str, bool]:
+        """The name of pyproject.toml (checked where it is written), else the Sphinx project.
+
+        A bad name in pyproject.toml is reported at its line and the runbook is kept (its
+        own text is fine).  The Sphinx project is a title more than a name: it is checked
+        only if a step uses ``{{ package }}`` (see :mod:`~.core.assemble`); the flag says so.
+        """
         pyproject = self.repo_root / "pyproject.toml"
         if pyproject.is_file():
             self.note_repo_file(pyproject)
-            name = project_name(pyproject)
-            if name:
-                return name
-        return str(self.config.project)
+            found = project_name(pyproject)
+            if found:
+                name, key, line = found
+                at = Source(self.env.docname, relative_to_repo(self.env, pyproject), line)
+                hint = f"; fix it there, or give the runbook at {self.source()} :package: NAME"
+                checking.check(self.env, [PackageRef(name, at, f"{key} in pyproject.toml", hint)])
+                return name, True
+        return str(self.config.project), False

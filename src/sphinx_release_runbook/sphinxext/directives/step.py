@@ -9,14 +9,8 @@ from docutils import nodes
 from docutils.statemachine import StringList
 
 from sphinx_release_runbook import bump as bumping
-from sphinx_release_runbook.core.model import PLACEHOLDERS, STEP_KINDS, BumpTarget, Source, Step
-from sphinx_release_runbook.core.templating import (
-    CommandText,
-    PlaceholderError,
-    render,
-    split_commands,
-    unterminated,
-)
+from sphinx_release_runbook.core.model import STEP_KINDS, BumpTarget, Source, Step
+from sphinx_release_runbook.core.templating import CommandText, split_commands, unit_problem
 from sphinx_release_runbook.drift import BumpRef, CommandRef, Item, TemplateRef
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
@@ -30,8 +24,8 @@ from sphinx_release_runbook.sphinxext.nodes import (
     release_step,
     release_step_meta,
     release_step_title,
-    sentinel_values,
 )
+from sphinx_release_runbook.sphinxext.plaintext import plain_text, protect
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -90,9 +84,10 @@ class ReleaseStepDirective(RunbookDirective):
         if step.kind == "manual":
             if not "".join(lines).strip():
                 raise DirectiveError(f"manual step {step_id!r} needs instructions as its content")
-            step.instructions = "\n".join(lines).strip()
+            # The instructions as written are checked; runbook.json gets them as plain
+            # text (see _body), placeholders kept for the runner to fill.
             templates.append(
-                TemplateRef(step.instructions, self._at(step, self.content_offset + 1))
+                TemplateRef("\n".join(lines).strip(), self._at(step, self.content_line(0)))
             )
         elif step.kind == "bump":
             if "".join(lines).strip():
@@ -204,12 +199,10 @@ class ReleaseStepDirective(RunbookDirective):
                 f"step {step_id!r} has no commands: write them as the directive's content, "
                 "one per line (or use :kind: manual)"
             )
-        open_command = unterminated(commands)
-        if open_command is not None:
-            raise DirectiveError(
-                "unterminated quote or trailing backslash in this command",
-                line=self.content_line(open_command.offset),
-            )
+        for command in commands:
+            problem = unit_problem(command.text)
+            if problem is not None:
+                raise DirectiveError(problem, line=self.content_line(command.offset))
         return commands
 
     # --- the step's nodes --------------------------------------------------------------
@@ -225,28 +218,21 @@ class ReleaseStepDirective(RunbookDirective):
                 )
             )
         if step.kind == "manual":
-            container = release_instructions(classes=["runbook-instructions"], step_id=step.id)
-            # Placeholders become sentinels that doctree-resolved turns into spans with the
+            # Placeholders become tokens that doctree-resolved turns into spans with the
             # runbook's display values; line by line, so warnings inside keep their lines.
-            markers = sentinel_values(list(PLACEHOLDERS))
-            shown = StringList(
-                [self._display_line(line, markers) for line in self.content],
-                items=list(self.content.items),
+            shown, constructs = protect(list(self.content))
+            container = release_instructions(
+                classes=["runbook-instructions"], step_id=step.id, expressions=constructs
             )
-            self.state.nested_parse(shown, self.content_offset, container)
+            lines = StringList(shown, items=list(self.content.items))
+            self.state.nested_parse(lines, self.content_offset, container)
+            step.instructions = plain_text(self.env, container, constructs)
             body.append(container)
         elif step.kind == "bump":
             body.extend(self._bump_preview(step))
         else:
             body.append(self._commands_node("\n".join(self.content).strip("\n"), step))
         return body
-
-    @staticmethod
-    def _display_line(line: str, display: dict[str, str]) -> str:
-        try:
-            return render(line, display)
-        except PlaceholderError:  # an expression spanning lines: show it as written
-            return line
 
     def _commands_node(self, template: str, step: Step, language: str = "bash") -> release_commands:
         node = release_commands(

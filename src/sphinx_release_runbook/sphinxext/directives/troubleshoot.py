@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from docutils import nodes
+from docutils.statemachine import StringList
 
-from sphinx_release_runbook.core.model import Troubleshoot
+from sphinx_release_runbook.core.model import Source, Troubleshoot
+from sphinx_release_runbook.drift import TemplateRef
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,
     OptionKind,
     RunbookDirective,
 )
 from sphinx_release_runbook.sphinxext.nodes import release_troubleshoot
+from sphinx_release_runbook.sphinxext.plaintext import plain_text, protect
 
 
 class ReleaseTroubleshootDirective(RunbookDirective):
@@ -35,16 +38,23 @@ class ReleaseTroubleshootDirective(RunbookDirective):
         text = "\n".join(self.content).strip()
         if not text:
             raise DirectiveError(f"troubleshooting entry {entry_id!r} needs its fix as content")
+        source = self.source()
+        # The fix as written is checked; runbook.json gets it as plain text, placeholders
+        # kept for the runner to fill.
+        self.check([TemplateRef(text, Source(source.docname, source.path, self.content_line(0)))])
         entry = Troubleshoot(
             id=entry_id,
             title=options.text("title") or "",
             match=match,
             text=text,
             runbook=options.text("runbook") or "",
-            source=self.source(),
+            source=source,
             anchor=f"troubleshoot-{entry_id}",
         )
-        node = release_troubleshoot(classes=["runbook-troubleshoot"])
+        shown, constructs = protect(list(self.content))
+        node = release_troubleshoot(
+            classes=["runbook-troubleshoot"], troubleshoot_id=entry_id, expressions=constructs
+        )
         self.claim_anchor(node, entry.anchor)
         self.set_source_info(node)
         node["entry"] = entry
@@ -54,5 +64,9 @@ class ReleaseTroubleshootDirective(RunbookDirective):
         matches += nodes.Text("Shown by the runner when a failed step's output matches ")
         matches += nodes.literal(match, match)
         node += matches
-        self.state.nested_parse(self.content, self.content_offset, node)
+        fix = nodes.container()
+        lines = StringList(shown, items=list(self.content.items))
+        self.state.nested_parse(lines, self.content_offset, fix)
+        entry.text = plain_text(self.env, fix, constructs)
+        node.extend(fix.children)
         return [node]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from sphinx_release_runbook.core.findings import Finding, Subtype
 from sphinx_release_runbook.core.model import (
-    PACKAGE_NAME,
     Runbook,
     Source,
     Step,
@@ -22,6 +21,7 @@ from sphinx_release_runbook.core.model import (
     VersionScheme,
 )
 from sphinx_release_runbook.core.templating import PlaceholderError, placeholder_names
+from sphinx_release_runbook.core.versions import PACKAGE_NAME
 
 
 @dataclass

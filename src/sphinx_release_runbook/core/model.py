@@ -8,7 +8,6 @@ serialised; ``Export.from_dict`` reads it back and refuses unknown schemas.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -25,9 +24,6 @@ VERSION_SCHEMES: tuple[str, ...] = get_args(VersionScheme)
 
 #: The placeholders a step may use; anything else is a located build error.
 PLACEHOLDERS: tuple[str, ...] = ("version", "tag", "version_info", "previous_version", "package")
-
-#: A package name by the PEP 508 grammar (``{{ package }}``): no shell syntax can hide in it.
-PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 class SchemaError(RunbookError, ValueError):

@@ -43,7 +43,7 @@ DISPLAY_VERSION = "X.Y.Z"
 SCHEME_NAMES = {"pep440": "PEP 440 version", "semver": "semantic version"}
 
 # PEP 508 names: letters, digits, '.', '_' and '-', starting and ending with a letter or digit.
-_PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)
+PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)
 # A tag's alphabet: what git allows in a ref, narrowed to what no shell interprets.
 _TAG_ALPHABET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+-]*", re.ASCII)
 
@@ -153,7 +153,7 @@ def version_refusal(label: str, text: str, scheme: VersionScheme, error: Version
 
 def package_problem(package: str) -> str | None:
     """Why *package* is not a PEP 508 distribution name (so unsafe in a command), or None."""
-    if _PACKAGE_NAME.fullmatch(package):
+    if PACKAGE_NAME.fullmatch(package):
         return None
     return (
         f"the package name {package!r} is not a valid distribution name (PEP 508: letters, "

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from sphinx_release_runbook.core.shell_units import CommandText, split_commands, unterminated
 from sphinx_release_runbook.core.templating import (
-    CommandText,
     PlaceholderError,
     check_placeholders,
     placeholder_names,
     render,
-    split_commands,
-    unterminated,
 )
 
 # --- templating.split_commands ---------------------------------------------------------

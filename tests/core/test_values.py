@@ -17,14 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sphinx_release_runbook.core.templating import (
+from sphinx_release_runbook.core.template_tree import (
     Expression,
     NotExportable,
     Placeholder,
-    PlaceholderError,
     Text,
     compile_template,
 )
+from sphinx_release_runbook.core.templating import PlaceholderError
 from sphinx_release_runbook.core.versions import (
     ReleaseValueError,
     VersionError,

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from sphinx_release_runbook.core.templating import (
+from sphinx_release_runbook.core.shell_units import (
     UNTERMINATED,
     CommandText,
     shell_code,

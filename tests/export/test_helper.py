@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from sphinx_release_runbook.core import versions
 from sphinx_release_runbook.core.model import Runbook, Source, Step
-from sphinx_release_runbook.core.templating import compile_template, render
+from sphinx_release_runbook.core.template_tree import compile_template
+from sphinx_release_runbook.core.templating import render
 from sphinx_release_runbook.export import helper
 from sphinx_release_runbook.export.script import _program
 from sphinx_release_runbook.runner.plan import PlanError, select

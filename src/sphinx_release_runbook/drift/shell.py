@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from sphinx_release_runbook.core.templating import shell_code
+from sphinx_release_runbook.core.shell_units import shell_code
 
 PLACEHOLDER = "RUNBOOKxVALUE"
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)

@@ -10,7 +10,7 @@ of the package (the script runs where the package is not installed):
   alphabets, and the validation of a release
   (:mod:`~sphinx_release_runbook.runner.validate`);
 * the placeholders, filled from templates the export compiled with the
-  runner's own Jinja2 parser (:func:`~sphinx_release_runbook.core.templating.compile_template`);
+  runner's own Jinja2 parser (:func:`~sphinx_release_runbook.core.template_tree.compile_template`);
 * secret masking (:mod:`~sphinx_release_runbook.runner.secrets`);
 * a step's commands: bash in a session of its own, the step's timeout,
   retries, ``:expect:`` and ``:expect-empty:``, the failure report
@@ -224,7 +224,7 @@ def tag_problem(tag: str) -> str | None:
     return None
 
 
-# --- placeholders (core.templating.compile_template) -----------------------------------
+# --- placeholders (core.template_tree.compile_template) -----------------------------------
 
 
 def _apply(name: str, value: str, arguments: Sequence[Any]) -> str:

@@ -7,7 +7,7 @@ implementation of the runbook's templates:
 
 * every template (commands, ``:skip-if:``, ``:env:``, ``:cwd:``, ``:expect:``,
   manual instructions, the ``:tag:``) is compiled here by
-  :func:`~sphinx_release_runbook.core.templating.compile_template`, with the
+  :func:`~sphinx_release_runbook.core.template_tree.compile_template`, with the
   runner's own Jinja2 environment and parser, into a bash word: literal text
   single-quoted, each placeholder a variable reference (``"${RUNBOOK_tag}"``,
   ``"${RUNBOOK_RE_version}"`` in a regex), each filtered expression a
@@ -36,15 +36,14 @@ import jinja2
 from sphinx_release_runbook._version import __version__
 from sphinx_release_runbook.core.errors import RunbookError
 from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
-from sphinx_release_runbook.core.templating import (
+from sphinx_release_runbook.core.template_tree import (
     CompiledPart,
     Expression,
     Placeholder,
-    PlaceholderError,
     Text,
     compile_template,
-    render,
 )
+from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.export import helper
 
 TEMPLATES = Path(__file__).parent / "templates"

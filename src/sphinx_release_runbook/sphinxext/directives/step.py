@@ -10,7 +10,7 @@ from docutils.statemachine import StringList
 
 from sphinx_release_runbook import bump as bumping
 from sphinx_release_runbook.core.model import STEP_KINDS, BumpTarget, Source, Step
-from sphinx_release_runbook.core.templating import CommandText, split_commands, unit_problem
+from sphinx_release_runbook.core.shell_units import CommandText, split_commands, unit_problem
 from sphinx_release_runbook.drift import BumpRef, CommandRef, Item, TemplateRef
 from sphinx_release_runbook.sphinxext.directives.base import (
     DirectiveError,

@@ -49,9 +49,12 @@ def normalise(text: str, srcdir: Path | str, srcdir_as: str = "SRCDIR") -> str:
     With ``srcdir_as=""`` paths under *srcdir* become relative (``index.rst:9``).
     """
     plain = strip_escape_sequences(text)
-    root = str(srcdir)
-    plain = plain.replace(root + os.sep, f"{srcdir_as}/" if srcdir_as else "")
-    return plain.replace(root, srcdir_as or ".").replace("\\", "/")
+    # docutils names a missing include relative to the working directory when the two
+    # share more than "/" (a checkout under /tmp), else absolute: both are *srcdir*.
+    for root in (str(srcdir), os.path.relpath(srcdir)):
+        plain = plain.replace(root + os.sep, f"{srcdir_as}/" if srcdir_as else "")
+        plain = plain.replace(root, srcdir_as or ".")
+    return plain.replace("\\", "/")
 
 
 def warning_entries(stderr: str) -> list[str]:

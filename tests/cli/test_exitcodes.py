@@ -22,7 +22,7 @@ def test_the_numbers_are_right_aligned() -> None:
     assert describe().splitlines()[0] == (
         "   0  success (with --dry-run: the plan was printed, nothing changed)"
     )
-    assert describe().splitlines()[-1].startswith(" 130  interrupted (Ctrl-C)")
+    assert describe().splitlines()[-1].startswith(" 130  interrupted (Ctrl-C, SIGTERM, SIGHUP)")
 
 
 def test_the_epilog_keeps_click_from_rewrapping_the_table() -> None:
@@ -32,7 +32,7 @@ def test_the_epilog_keeps_click_from_rewrapping_the_table() -> None:
 
 def test_the_group_and_every_command_show_the_table_in_help() -> None:
     runner = CliRunner()
-    for args in ([], ["list"], ["run"], ["bump"], ["export"], ["check"]):
+    for args in ([], ["list"], ["run"], ["bump"], ["export"], ["check"], ["abandon"]):
         result = runner.invoke(cli, [*args, "--help"], prog_name="python -m runbook")
         assert result.exit_code == 0, result.output
         assert "Exit codes:\n" in result.stdout

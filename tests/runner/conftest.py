@@ -17,7 +17,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -55,23 +56,29 @@ ARSHAI_OFFLINE_STEPS = (
 )
 
 GH_STANDIN = r"""#!/bin/bash
-# gh stand-in: appends its argv to $GH_STANDIN_LOG; remembers created releases.
+# gh stand-in.  Every call is recorded in $GH_STANDIN_LOG.started as it starts, and in
+# $GH_STANDIN_LOG once it has done its work, in one write: a call killed half-way is
+# not in the log, as if it never happened (a publish either happened or did not).
+# A release exists once its `release create` is in the log.
 log="${GH_STANDIN_LOG:?}"
-printf '%s\n' "$(printf '%q ' "$@")" >> "$log"
-releases="$(dirname "$log")/releases"
-mkdir -p "$releases"
+line="$(printf '%q ' "$@")"
+printf '%s\n' "$line" >> "$log.started"
 case "$1 $2" in
-  "release create") touch "$releases/$3" ;;
-  "release view") [ -e "$releases/$3" ] || { echo "release not found" >&2; exit 1; } ;;
+  "release view") grep -qF "release create $3 " "$log" 2>/dev/null \
+      || { echo "release not found" >&2; exit 1; } ;;
   "run list") echo 4242 ;;
   "run watch") echo "run 4242 completed with success" ;;
 esac
+printf '%s\n' "$line" >> "$log"
 """
 
 # A wrapper around a real tool, for fault injection.  When $FAULT_DIR/fail holds
 # a prefix of "tool args...", the matching call fails once; with $FAULT_DIR/slow,
-# it marks $FAULT_DIR/sleeping and sleeps before doing its work (so a signal can
-# land mid-step); with $FAULT_DIR/after, it does its work, then runs the script
+# it writes its pid to $FAULT_DIR/sleeping and sleeps before doing its work (so a
+# signal can land mid-step); with $FAULT_DIR/hold, it writes its pid to
+# $FAULT_DIR/holding and waits until $FAULT_DIR/release exists before doing its
+# work (ignoring SIGTERM meanwhile when $FAULT_DIR/stubborn exists: a command that
+# is slow to stop); with $FAULT_DIR/after, it does its work, then runs the script
 # $FAULT_DIR/hook (to break a file between two steps).
 FAULT_SHIM = r"""#!/bin/bash
 call="$(basename "$0") $*"
@@ -83,8 +90,14 @@ if [ -n "$FAULT_DIR" ]; then
   fi
   if [ -f "$FAULT_DIR/slow" ] && [[ "$call" == "$(cat "$FAULT_DIR/slow")"* ]]; then
     rm -f "$FAULT_DIR/slow"
-    touch "$FAULT_DIR/sleeping"
+    echo $$ > "$FAULT_DIR/sleeping.tmp" && mv "$FAULT_DIR/sleeping.tmp" "$FAULT_DIR/sleeping"
     sleep "${FAULT_SLEEP:-30}"
+  fi
+  if [ -f "$FAULT_DIR/hold" ] && [[ "$call" == "$(cat "$FAULT_DIR/hold")"* ]]; then
+    rm -f "$FAULT_DIR/hold"
+    [ -f "$FAULT_DIR/stubborn" ] && trap '' TERM
+    echo $$ > "$FAULT_DIR/holding.tmp" && mv "$FAULT_DIR/holding.tmp" "$FAULT_DIR/holding"
+    until [ -e "$FAULT_DIR/release" ]; do sleep 0.02; done
   fi
   if [ -f "$FAULT_DIR/after" ] && [[ "$call" == "$(cat "$FAULT_DIR/after")"* ]]; then
     rm -f "$FAULT_DIR/after"
@@ -148,6 +161,21 @@ def runbook_cli(
         text=True,
         timeout=timeout,
     )
+
+
+#: Every run a test spawned; :func:`_no_run_outlives_its_test` ends those still running.
+SPAWNED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_run_outlives_its_test() -> Iterator[None]:
+    """A test that fails half-way must not leave its spawned run waiting forever."""
+    yield
+    while SPAWNED:
+        process = SPAWNED.pop()
+        if process.poll() is None:
+            process.kill()  # its guard then stops the step's command
+            process.communicate(timeout=30)
 
 
 def spawn_cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -237,7 +265,11 @@ class RunnerRepo:
         )
 
     def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return spawn_cli(self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env)
+        process = spawn_cli(
+            self.root, "run", "--runbook", str(self.runbook_json), *args, env=self.env
+        )
+        SPAWNED.append(process)
+        return process
 
 
 @dataclass
@@ -304,13 +336,32 @@ class ArshaiRepo(RunnerRepo):
     timeout: ClassVar[float] = 120
 
     def gh_calls(self) -> list[str]:
+        """The gh calls that did their work (a call killed half-way is not among them)."""
         return self.gh_log.read_text().splitlines() if self.gh_log.exists() else []
+
+    def gh_started(self) -> list[str]:
+        """Every gh call that started, finished or not."""
+        started = self.gh_log.with_name(self.gh_log.name + ".started")
+        return started.read_text().splitlines() if started.exists() else []
 
     def fail_once(self, call_prefix: str) -> None:
         (self.faults / "fail").write_text(call_prefix)
 
     def slow_once(self, call_prefix: str) -> None:
         (self.faults / "slow").write_text(call_prefix)
+
+    def hold_once(self, call_prefix: str, *, stubborn: bool = False) -> None:
+        """The next matching call waits for :meth:`release` (ignoring SIGTERM if stubborn)."""
+        if stubborn:
+            (self.faults / "stubborn").touch()
+        (self.faults / "hold").write_text(call_prefix)
+
+    def release(self) -> None:
+        (self.faults / "release").touch()
+
+    def held_pid(self, process: subprocess.Popen[str], limit: float = 60) -> int:
+        """The pid of the held call, once it holds (fails if *process* ends first)."""
+        return wait_for_pid(self.faults / "holding", process, limit)
 
     def after_once(self, call_prefix: str, hook: str) -> None:
         (self.faults / "hook").write_text(hook)
@@ -344,6 +395,48 @@ class ArshaiRepo(RunnerRepo):
                 if ".git" not in p.parts
             ),
         }
+
+
+def wait_for_pid(marker: Path, process: subprocess.Popen[str], limit: float = 60) -> int:
+    """The pid a shim wrote into *marker*, once it is there; *process* must still run."""
+    deadline = time.monotonic() + limit
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{marker.name} never appeared"
+        time.sleep(0.01)
+    return int(marker.read_text())
+
+
+def process_alive(pid: int) -> bool:
+    """Whether *pid* runs (a zombie, which nobody may reap here, has exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "zombie" not in status.read_text()
+    except OSError:
+        return False
+
+
+def wait_until_gone(pid: int, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while process_alive(pid):
+        assert time.monotonic() < deadline, f"process {pid} is still alive"
+        time.sleep(0.02)
+
+
+def resume_until_unlocked(
+    repo: RunnerRepo, *args: str, limit: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``--resume ARGS`` retried, as a maintainer would, while the lock is still taken."""
+    deadline = time.monotonic() + limit
+    while True:
+        result = repo.run(*args)
+        if result.returncode != 5 or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
 
 
 def _install_shims(bin_dir: Path, standin_dir: Path) -> None:
@@ -411,13 +504,19 @@ def new_arshai(base: Path, git_home: Path, template: tuple[Path, Path, Path]) ->
 @pytest.fixture
 def make_arshai(
     tmp_path: Path, git_home: Path, arshai_template: tuple[Path, Path, Path]
-) -> Callable[[str], ArshaiRepo]:
+) -> Iterator[Callable[[str], ArshaiRepo]]:
     """Fresh copies of the template, one per name."""
 
-    def make(name: str = "repo") -> ArshaiRepo:
-        return new_arshai(tmp_path / name, git_home, arshai_template)
+    made: list[ArshaiRepo] = []
 
-    return make
+    def make(name: str = "repo") -> ArshaiRepo:
+        repo = new_arshai(tmp_path / name, git_home, arshai_template)
+        made.append(repo)
+        return repo
+
+    yield make
+    for repo in made:
+        repo.release()  # a held call of a failed test must not wait forever
 
 
 @pytest.fixture(scope="session")
@@ -448,6 +547,10 @@ __all__ = [
     "git",
     "new_arshai",
     "only",
+    "process_alive",
+    "resume_until_unlocked",
     "runbook_cli",
     "step",
+    "wait_for_pid",
+    "wait_until_gone",
 ]

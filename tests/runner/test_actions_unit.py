@@ -22,7 +22,12 @@ from sphinx_release_runbook.runner.actions import (
 from sphinx_release_runbook.runner.commands import Commands, judge, judged_whole
 from sphinx_release_runbook.runner.errors import StepFailed
 from sphinx_release_runbook.runner.plan import PlannedStep, plan_step
-from sphinx_release_runbook.runner.prompts import Declined, NeedsConfirmation, Prompter
+from sphinx_release_runbook.runner.prompts import (
+    Declined,
+    ManualPending,
+    NeedsConfirmation,
+    Prompter,
+)
 from sphinx_release_runbook.runner.secrets import Masker
 from sphinx_release_runbook.runner.state import RunState, StateStore
 from sphinx_release_runbook.runner.transcript import Console
@@ -118,7 +123,7 @@ def test_a_manual_step_shows_its_instructions_and_asks_once(workspace: Workspace
         )
     )
     assert action_for(item.step).describe(item, workspace) == [
-        "  manual step; asks for confirmation:",
+        "  manual step; asks whether it is done (without a terminal: --done announce):",
         "    Post the release notes.",
         "      Link the tag.",
     ]
@@ -217,7 +222,11 @@ class _NoShell(Commands):
 
 
 def _run(
-    project: Path, *, assume_yes: bool = True, answers: str | None = None
+    project: Path,
+    *,
+    assume_yes: bool = True,
+    answers: str | None = None,
+    done: frozenset[str] = frozenset(),
 ) -> tuple[StepRun, io.StringIO, list[str]]:
     out = io.StringIO()
     console = Console(Masker(), out=out, err=out)
@@ -227,7 +236,7 @@ def _run(
     commands = _NoShell(console, StateStore(project), state, project, {})
     commands.ran = []
     return (
-        StepRun(Workspace(project, "1.3.0", "pep440"), console, prompter, commands),
+        StepRun(Workspace(project, "1.3.0", "pep440"), console, prompter, commands, done),
         out,
         commands.ran,
     )
@@ -278,6 +287,30 @@ def test_a_manual_step_shows_its_instructions_then_asks_if_done(project: Path) -
         "Step 2 (announce): done? [y/N] \n"
     )
     assert ran == ["announce"]
+
+
+def test_yes_does_not_say_a_manual_step_is_done(project: Path) -> None:
+    run, out, ran = _run(project, assume_yes=True)
+    item = _planned(step("announce", kind="manual", instructions="Post the notes.\n"))
+    with pytest.raises(ManualPending):
+        action_for(item.step).do(item, run)
+    assert (out.getvalue(), ran) == ("  Post the notes.\n", [])
+
+
+def test_a_manual_step_named_done_is_done_without_a_question(project: Path) -> None:
+    run, out, ran = _run(project, assume_yes=False, done=frozenset({"announce"}))
+    item = _planned(step("announce", kind="manual", instructions="Post the notes.\n"))
+    action_for(item.step).do(item, run)
+    assert out.getvalue() == ("  Post the notes.\nStep 2 (announce): done? yes (--done announce)\n")
+    assert ran == ["announce"]
+
+
+def test_on_a_terminal_a_manual_step_asks_even_with_yes(project: Path) -> None:
+    run, _out, ran = _run(project, assume_yes=True, answers="n\n")
+    item = _planned(step("announce", kind="manual", instructions="Post the notes.\n"))
+    with pytest.raises(Declined):
+        action_for(item.step).do(item, run)
+    assert ran == []
 
 
 def test_a_bump_step_writes_every_target_and_prints_the_edits(project: Path) -> None:

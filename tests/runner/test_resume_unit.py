@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.fs import ensure_private_dir
-from sphinx_release_runbook.core.model import Runbook, Source
+from sphinx_release_runbook.core.model import Runbook, Source, Step
 from sphinx_release_runbook.runner.errors import RunError
+from sphinx_release_runbook.runner.plan import PlannedStep, plan_step
+from sphinx_release_runbook.runner.prompts import (
+    Declined,
+    NeedsDecision,
+    Prompter,
+)
 from sphinx_release_runbook.runner.report import Invocation
-from sphinx_release_runbook.runner.resume import recorded_previous, resume_hint, resumed
-from sphinx_release_runbook.runner.state import RunState, StateStore
+from sphinx_release_runbook.runner.resume import (
+    Resumption,
+    check_answers,
+    recorded_previous,
+    resume_hint,
+    resumed,
+    resumption,
+)
+from sphinx_release_runbook.runner.state import RunState, StateStore, step_fingerprint
 
 from .conftest import step
 
@@ -135,3 +149,132 @@ def test_resume_hint_is_silent_after_a_completed_run_or_another_runbook(store: S
     assert resume_hint(store, _runbook(), Invocation()) == ""
     _record(store, runbook="other")
     assert resume_hint(store, _runbook(), Invocation()) == ""
+
+
+# --- where a stopped step picks up -----------------------------------------------------
+
+INVOCATION = Invocation(name="demo")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _stopped(item_step: Step, **changes: object) -> RunState:
+    state = RunState("demo", "1.3.0", "1.2.0", "v1.3.0", selected=["push"], current="push")
+    state.step_hash = step_fingerprint(item_step)
+    for name, value in changes.items():
+        setattr(state, name, value)
+    return state
+
+
+def _pick(
+    state: RunState,
+    item: PlannedStep,
+    answers: str | None = None,
+    *,
+    done: tuple[str, ...] = (),
+    repeat: tuple[str, ...] = (),
+) -> Resumption:
+    stdin = _Terminal(answers) if answers is not None else io.StringIO()
+    prompter = Prompter(assume_yes=True, stdin=stdin, say=lambda text: None)
+    return resumption(
+        state, item, done=done, repeat=repeat, prompter=prompter, invocation=INVOCATION
+    )
+
+
+PUSH = step("push", "git add .", "git push origin main")
+
+
+def test_a_step_stopped_between_commands_continues_where_the_state_says() -> None:
+    state = _stopped(PUSH, commands_done=1)
+    assert _pick(state, plan_step(PUSH, {})) == Resumption()
+
+
+def test_an_interrupted_command_of_a_plain_step_needs_the_maintainer_s_word() -> None:
+    state = _stopped(PUSH, commands_done=1, in_flight=1)
+    with pytest.raises(NeedsDecision) as caught:
+        _pick(state, plan_step(PUSH, {}))
+    assert "step push was interrupted in command 2 of 2 (`git push origin main`)" in str(
+        caught.value
+    )
+    assert caught.value.options == (
+        "run it again: python -m runbook run --version 1.3.0 --resume --name demo --repeat push",
+        "or, if it took effect, continue after it: python -m runbook run --version 1.3.0 "
+        "--resume --name demo --done push",
+    )
+    assert state.in_flight == 1  # still recorded: the next --resume asks again
+
+
+@pytest.mark.parametrize(
+    ("flags", "first"), [({"repeat": ("push",)}, 1), ({"done": ("push",)}, 2)], ids=str
+)
+def test_repeat_and_done_answer_for_an_interrupted_command(
+    flags: dict[str, tuple[str, ...]], first: int
+) -> None:
+    state = _stopped(PUSH, commands_done=1, in_flight=1)
+    picked = _pick(state, plan_step(PUSH, {}), **flags)  # type: ignore[arg-type]
+    assert picked.first == first
+    assert state.in_flight is None
+
+
+@pytest.mark.parametrize(("answer", "first"), [("r\n", 1), ("d\n", 2)])
+def test_on_a_terminal_the_maintainer_is_asked(answer: str, first: int) -> None:
+    state = _stopped(PUSH, commands_done=1, in_flight=1)
+    assert _pick(state, plan_step(PUSH, {}), answers=answer).first == first
+
+
+def test_on_a_terminal_the_default_answer_stops() -> None:
+    state = _stopped(PUSH, commands_done=1, in_flight=1)
+    with pytest.raises(Declined):
+        _pick(state, plan_step(PUSH, {}), answers="\n")
+
+
+@pytest.mark.parametrize(
+    "safe",
+    [
+        step("push", "git add .", "git push origin main", skip_if="git diff --quiet @{u}"),
+        step("push", "git add .", "git status", kind="check"),
+        step("push", "git add .", "gh run list", kind="wait"),
+    ],
+    ids=["skip-if", "check", "wait"],
+)
+def test_a_step_that_says_it_may_repeat_runs_the_command_again_unasked(safe: Step) -> None:
+    state = _stopped(safe, commands_done=1, in_flight=1)
+    picked = _pick(state, plan_step(safe, {}))
+    assert picked.first == 1 and "running it again" in picked.notices[0]
+
+
+def test_an_edited_step_restarts_from_its_first_command() -> None:
+    guarded = step("push", "git push origin main", skip_if="git diff --quiet @{u}")
+    state = _stopped(guarded, commands_done=1, in_flight=None)
+    edited = step("push", "git fetch", "git push origin main", skip_if="git diff --quiet @{u}")
+    picked = _pick(state, plan_step(edited, {}))
+    assert picked.first == 0
+    assert picked.notices == [
+        "step push changed since the run stopped (its content differs): it restarts from "
+        "its first command"
+    ]
+    assert (state.commands_done, state.step_hash) == (0, step_fingerprint(edited))
+
+
+def test_an_edited_plain_step_that_ran_in_part_needs_repeat() -> None:
+    state = _stopped(PUSH, commands_done=1)
+    edited = step("push", "git add -A", "git push origin main")
+    with pytest.raises(NeedsDecision, match="after 1 of its 2 command"):
+        _pick(state, plan_step(edited, {}))
+    assert _pick(state, plan_step(edited, {}), repeat=("push",)).first == 0
+
+
+def test_answers_that_answer_nothing_are_refused() -> None:
+    runbook = _runbook()
+    state = RunState("demo", "1.3.0", "1.2.0", "v1.3.0", selected=["a", "b"], current="b")
+    with pytest.raises(RunError, match=r"^--repeat b: the last run did not stop inside"):
+        check_answers(runbook, state, done=(), repeat=("b",))
+    with pytest.raises(RunError, match=r"^--done a: step 'a' is a command step"):
+        check_answers(runbook, state, done=("a",), repeat=())
+    with pytest.raises(RunError, match=r"^--done zz: runbook 'demo' has no step 'zz'"):
+        check_answers(runbook, None, done=("zz",), repeat=())
+    state.in_flight = 0
+    check_answers(runbook, state, done=("b",), repeat=("b",))

@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -120,9 +121,9 @@ def test_a_new_run_after_a_bumped_failure_points_to_resume(small_repo: SmallRepo
     assert small_repo.run("--version", "1.3.0").returncode == ExitCode.STEP_FAILED
     result = small_repo.run("--version", "1.3.0")
     assert result.returncode == ExitCode.USAGE
-    assert "not greater than the current version 1.3.0" in result.stderr
-    assert "stopped at step 'boom'" in result.stderr
-    assert "--resume" in result.stderr
+    assert "a release is in progress: 1.3.0, stopped at step 'boom' (failed)" in result.stderr
+    assert "Continue it with: python -m runbook run --version 1.3.0 --resume" in result.stderr
+    assert "or give it up with: python -m runbook abandon" in result.stderr
 
 
 def test_expect_and_expect_empty_judge_the_output(small_repo: SmallRepo) -> None:
@@ -137,6 +138,8 @@ def test_expect_and_expect_empty_judge_the_output(small_repo: SmallRepo) -> None
     assert "ok: Version" in result.stdout
     # The version is escaped in the regex: its dots match dots only.
     assert r"does not match :expect: /^demo 1\.3\.0$/" in result.stderr
+    abandoned = runbook_cli(small_repo.root, "abandon", "--yes", env=small_repo.env)
+    assert abandoned.returncode == ExitCode.OK, abandoned.stderr
     small_repo.write_runbook([step("clean", "echo dirty", kind="check", expect_empty=True)])
     result = small_repo.run("--version", "1.3.0")
     assert "should be empty (:expect-empty:)" in result.stderr
@@ -214,11 +217,17 @@ def test_confirm_without_terminal_stops_before_the_step_then_yes_resumes(
     assert "--resume" in result.stderr and "--yes" in result.stderr
     assert (small_repo.root.parent / "prepared").exists()
     assert not (small_repo.root.parent / "published").exists()
+    # --yes answers :confirm:, never "is the manual step done?".
     result = small_repo.run("--version", "1.3.0", "--resume", "--yes")
-    assert result.returncode == ExitCode.OK, result.stderr
+    assert result.returncode == ExitCode.MANUAL_STEP, result.stderr
     assert (small_repo.root.parent / "published").exists()
     assert "Announce the release." in result.stdout
-    assert "Step 3 (note): done? [y/N] yes (--yes)" in result.stdout
+    assert "done? [y/N] yes" not in result.stdout
+    assert "STOPPED at [3/3] Note: it is a manual step" in result.stderr
+    assert "--resume --runbook" in result.stderr and "--yes --done note" in result.stderr
+    result = small_repo.run("--version", "1.3.0", "--resume", "--yes", "--done", "note")
+    assert result.returncode == ExitCode.OK, result.stderr
+    assert "Step 3 (note): done? yes (--done note)" in result.stdout
 
 
 def test_dry_run_prints_everything_and_writes_nothing(small_repo: SmallRepo) -> None:
@@ -301,8 +310,15 @@ def test_sigint_stops_the_child_group_saves_state_and_resume_finishes(
             step("last", "echo last >> ../calls"),
         ]
     )
+    # The interrupted step was edited: it restarts from its first command, but it may
+    # have run in part and has no :skip-if:, so that takes the maintainer's word.
     result = small_repo.run("--resume")
+    assert result.returncode == ExitCode.NEEDS_DECISION, result.stderr
+    assert "step long changed since the run stopped" in result.stderr
+    assert "--repeat long" in result.stderr
+    result = small_repo.run("--resume", "--repeat", "long")
     assert result.returncode == ExitCode.OK, result.stderr
+    assert "note: step long changed since the run stopped" in result.stdout
     assert (small_repo.root.parent / "calls").read_text().split() == ["first", "long", "last"]
 
 
@@ -379,12 +395,30 @@ def test_after_a_kill_resume_skips_the_commands_the_journal_recorded(
     time.sleep(0.1)
     process.kill()
     process.communicate(timeout=10)
-    os.killpg(int(pid_file.read_text()), signal.SIGKILL)  # the orphaned step
+    # Nobody stops the step's command but the run's guard.
+    shell = int(pid_file.read_text())
+    deadline = time.monotonic() + 30
+    while _alive(shell):
+        assert time.monotonic() < deadline, "the killed run's command outlived it"
+        time.sleep(0.02)
     # A torn last line, as a kill in the middle of a journal write would leave.
     with (small_repo.root / ".runbook" / "progress").open("a") as journal:
         journal.write('{"step": "commit", "commands_')
     (small_repo.root.parent / "resumed").touch()
-    result = small_repo.run("--version", "1.3.0", "--resume")
+    result = _resume_when_free(small_repo, "--version", "1.3.0")
+    assert result.returncode == ExitCode.NEEDS_DECISION, result.stderr
+    assert "step commit was interrupted in command 3 of 4" in result.stderr
+    result = small_repo.run("--version", "1.3.0", "--resume", "--repeat", "commit")
     assert result.returncode == ExitCode.OK, result.stderr
     assert "(resuming after command 2 of 4)" in result.stdout
     assert (small_repo.root.parent / "calls").read_text().split() == ["one", "two", "four"]
+
+
+def _resume_when_free(repo: SmallRepo, *args: str) -> subprocess.CompletedProcess[str]:
+    """``--resume`` as a maintainer would retry it while the lock is still taken."""
+    deadline = time.monotonic() + 30
+    while True:
+        result = repo.run(*args, "--resume")
+        if result.returncode != ExitCode.LOCKED or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)

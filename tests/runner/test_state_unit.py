@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,10 @@ def test_to_dict_carries_the_schema_and_round_trips() -> None:
         "started",
         "updated",
         "transcripts",
+        "in_flight",
+        "group",
+        "step_hash",
+        "generation",
     ]
     assert RunState.from_dict(data) == state
 
@@ -216,12 +222,16 @@ def test_an_unusable_state_file_says_so_and_how_to_start_over(
 def test_a_second_lock_is_refused_naming_the_holder(tmp_path: Path) -> None:
     ensure_private_dir(tmp_path)
     with RunLock(tmp_path) as first:
-        assert first.path.read_text().startswith("pid ")
+        holder = json.loads(first.path.read_text())
+        assert (holder["pid"], holder["command"]) == (os.getpid(), "run")
         with pytest.raises(LockedError) as caught:
-            RunLock(tmp_path).acquire()
+            RunLock(tmp_path, "bump").acquire()
     assert caught.value.code is ExitCode.LOCKED
     message = str(caught.value)
-    assert message.startswith(f"another run holds the lock {tmp_path / '.runbook' / 'lock'} (pid ")
+    lock = tmp_path / ".runbook" / "lock"
+    assert message.startswith(
+        f"another run holds the lock {lock} (`python -m runbook run`, pid {os.getpid()} on "
+    )
     assert message.endswith("; wait for it to finish")
 
 
@@ -234,3 +244,19 @@ def test_a_released_lock_is_emptied_and_can_be_taken_again(tmp_path: Path) -> No
     assert lock.path.read_text() == ""
     with RunLock(tmp_path):
         pass
+
+
+def test_a_stale_lock_names_its_last_holder_when_taken_over(tmp_path: Path) -> None:
+    ensure_private_dir(tmp_path)
+    lock = tmp_path / ".runbook" / "lock"
+    host = socket.gethostname()
+    left = {"pid": 999999999, "command": "run", "host": host, "since": "2025-01-01T00:00:00"}
+    lock.write_text(json.dumps(left))
+    notices: list[str] = []
+    taken = RunLock(tmp_path, "bump")
+    taken.acquire(notices.append)
+    taken.release()
+    assert notices == [
+        f"note: took over the lock {lock} left by `python -m runbook run`, pid 999999999 on "
+        f"{host}, since 2025-01-01T00:00:00, which is no longer running"
+    ]

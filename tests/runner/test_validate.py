@@ -61,9 +61,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Runbook, Path]:
         ("", "empty"),
         ("1.3", "MAJOR.MINOR.PATCH"),
         ("v1.3.0", "starts with 'v'"),
-        ("1.2.0", "not greater than the current version 1.2.0"),
+        # The current version is the greater of the files (1.2.0) and the newest tag.
+        ("1.2.0", "not greater than the current version 1.4.0"),
+        ("1.3.0", "not greater than the current version 1.4.0 (pyproject.toml"),
         ("1.1.9", "not greater"),
-        ("1.4.0", "tag v1.4.0 already exists locally"),
+        ("1.4.0", "newest tag v1.4.0)"),
+        ("1" * 200, "is 200 characters long; a version has at most 100"),
         ("1.3.0; touch PWNED", "white space"),
         ("$(touch PWNED)", "white space"),
         ("$(id)", "not a PEP 440 version"),
@@ -82,14 +85,14 @@ def test_parts_and_versions_resolve_against_the_current_version(
     project: tuple[Runbook, Path],
 ) -> None:
     runbook, root = project
-    assert validate_release(runbook, root, "patch").version == "1.2.1"
+    assert validate_release(runbook, root, "patch").version == "1.4.1"
     assert validate_release(runbook, root, "major").values["tag"] == "v2.0.0"
-    release = validate_release(runbook, root, "1.3.0rc1")
+    release = validate_release(runbook, root, "1.5.0rc1")
     assert release.values == {
-        "version": "1.3.0rc1",
-        "tag": "v1.3.0rc1",
-        "version_info": "(1, 3, 0, 'rc1')",
-        "previous_version": "1.2.0",
+        "version": "1.5.0rc1",
+        "tag": "v1.5.0rc1",
+        "version_info": "(1, 5, 0, 'rc1')",
+        "previous_version": "1.4.0",
         "package": "demo",
     }
 

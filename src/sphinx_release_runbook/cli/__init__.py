@@ -1,4 +1,4 @@
-"""``python -m runbook``: run, list, check, export and bump from the release guide.
+"""``python -m runbook``: run, list, check, export, bump and abandon from the release guide.
 
 This module is the click group; each command lives in
 :mod:`sphinx_release_runbook.cli.commands`.  Every error a user can cause is a
@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from sphinx_release_runbook._version import __version__
+from sphinx_release_runbook.cli.commands.abandon import abandon_command
 from sphinx_release_runbook.cli.commands.bump import bump_command
 from sphinx_release_runbook.cli.commands.check import check_command
 from sphinx_release_runbook.cli.commands.export import export_command
@@ -38,7 +39,14 @@ def cli() -> None:
     """
 
 
-for _command in (list_steps, run_command, bump_command, export_command, check_command):
+for _command in (
+    list_steps,
+    run_command,
+    bump_command,
+    export_command,
+    check_command,
+    abandon_command,
+):
     cli.add_command(_command)
 
 

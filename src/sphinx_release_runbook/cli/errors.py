@@ -3,16 +3,22 @@
 Commands never print an error or exit: they raise a ``RunbookError`` (which
 carries its exit code) or return the :class:`~sphinx_release_runbook.core.errors.ExitCode`
 of what they did.  :class:`RunbookGroup` turns both into ``error: MESSAGE`` on
-stderr and the exit status, so no traceback reaches the terminal.
+stderr and the exit status, so no traceback reaches the terminal.  Two more
+end there as a last resort: an :class:`OSError` no command foresaw (exit 11,
+naming the file) and a Ctrl-C outside a run's steps (exit 130).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.fs import file_problem
 
 
 class CommandLineError(RunbookError):
@@ -30,12 +36,54 @@ class Interrupted(RunbookError):
 class RunbookGroup(click.Group):
     """A click group that maps a command's ``RunbookError`` or returned ``ExitCode`` to its exit."""
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's standalone handling, but a Ctrl-C while click parses is exit 130 too."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.Abort:
+            click.echo(file=sys.stderr)
+            click.echo(f"error: {_INTERRUPTED}", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
         except RunbookError as exc:
-            click.echo(f"error: {exc}", err=True)
-            result = exc.code
+            result = _report(exc)
+        except KeyboardInterrupt:
+            result = _report(Interrupted(_INTERRUPTED))
+        except OSError as exc:
+            where = Path(exc.filename) if exc.filename else Path.cwd()
+            result = _report(file_problem(exc, where, "use"))
+        except Exception as exc:
+            # Ctrl-C in the middle of an import surfaces as the error it interrupted.
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            result = _report(Interrupted(_INTERRUPTED))
         if isinstance(result, ExitCode) and result is not ExitCode.OK:
             ctx.exit(int(result))
         return result
+
+
+_INTERRUPTED = (
+    "interrupted outside a step; nothing more ran (a saved run state is intact: --resume "
+    "continues it)"
+)
+
+
+def _report(error: RunbookError) -> ExitCode:
+    click.echo(f"error: {error}", err=True)
+    return error.code

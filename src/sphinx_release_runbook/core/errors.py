@@ -21,10 +21,13 @@ class ExitCode(IntEnum):
     USAGE = 2  #: bad command line: unknown option, bad --version, unknown step id
     DRIFT = 3  #: the drift checks found problems (``check``; ``run`` without --force)
     DOCS = 4  #: the runbook could not be loaded: the docs build failed or runbook.json is bad
-    LOCKED = 5  #: another run holds the lock on this repository
+    LOCKED = 5  #: another command holds the lock, or a dead run's step commands still run
     NEEDS_CONFIRMATION = 6  #: a step needs a confirmation and there is no terminal (use --yes)
     DECLINED = 7  #: the user answered no at a confirmation
     MISSING_TOOLS = 8  #: a tool named by a step's :requires: is not on PATH; nothing ran
+    MANUAL_STEP = 9  #: a manual step and no terminal to ask on; --resume --done STEP continues
+    NEEDS_DECISION = 10  #: --resume met a step that may have run in part; --repeat or --done it
+    OS_ERROR = 11  #: a file or folder could not be read or written; the message names it
     INTERRUPTED = 130  #: Ctrl-C (SIGINT) or SIGTERM; the state was saved, --resume continues
 
 

@@ -1,42 +1,131 @@
-"""File system writes that a crash cannot tear: atomic replacement and the private folder."""
+"""File system writes that a crash cannot tear: atomic replacement and the private folder.
+
+The private folder ``.runbook/`` holds the cache, the run state, the lock and
+the transcripts; it is created ``0700`` and what the runner writes in it
+``0600``, since a transcript may show what a secret mask cannot catch.  Every
+problem a user can cause here (a file where the folder should be, a full
+disk) is a :class:`FileProblem`: one line naming the path and the fix.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 
 #: The project's private folder at the repository root: cache, state, lock and logs.
 PRIVATE_DIR = Path(".runbook")
 _IGNORE_ALL = "# Written by sphinx-release-runbook: cache, state, lock and logs.\n*\n"
+#: Modes of the private folder and of the files the runner writes in it.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace *path* with *text* in one rename; the old content survives any interruption."""
+class FileProblem(RunbookError):
+    """A file or folder cannot be read or written; the message names it and the fix."""
+
+    exit_code = ExitCode.OS_ERROR
+
+
+def _fix_for(exc: OSError, path: Path) -> str:
+    """What the user can do about *exc* on *path*."""
+    number = exc.errno
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk"
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"make {path} writable for this user"
+    if number == errno.EISDIR:
+        return f"a folder is in the way: remove it (rm -r {path})"
+    if number in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is in the way of a folder: remove or rename it"
+    if number == errno.ENAMETOOLONG:
+        return "use a shorter name"
+    if number == errno.ENOENT:
+        return f"create {path.parent} (or check the path)"
+    return "fix that path"
+
+
+def file_problem(exc: OSError, path: Path, doing: str, then: str = "") -> FileProblem:
+    """A one-line :class:`FileProblem`: ``cannot DOING PATH: REASON; FIX[; THEN]``."""
+    reason = exc.strerror or str(exc)
+    message = f"cannot {doing} {path}: {reason}; {_fix_for(exc, path)}"
+    return FileProblem(message + (f"; {then}" if then else ""))
+
+
+def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Replace *path* with *text* in one rename; the old content survives any interruption.
+
+    The file keeps its mode, or gets *mode* when given (a new file made by
+    :func:`tempfile.mkstemp` is ``0600`` otherwise).
+    """
     directory = path.parent
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    keep = path.stat().st_mode & 0o7777 if path.exists() else None
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
+        wanted = mode if mode is not None else keep
+        if wanted is not None:
+            os.chmod(temporary, wanted)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def open_private(path: Path, *, append: bool = False) -> int:
+    """Open *path* for writing with mode ``0600`` (a new file; or appending when *append*)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_EXCL)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE_MODE)
+    if append and stat.S_ISREG(os.fstat(fd).st_mode):
+        # An existing file made by an older version (or another umask) is narrowed too.
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+    return fd
+
+
 def ensure_private_dir(root: Path) -> Path:
-    """Create ``ROOT/.runbook/`` with a ``.gitignore`` of ``*``; return its path.
+    """Create ``ROOT/.runbook/`` (``0700``) with a ``.gitignore`` of ``*``; return its path.
 
     The cache, state and logs must not make a release's ``git status`` dirty.
+    Raises :class:`FileProblem` when something else is in the way.
     """
     directory = root / PRIVATE_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(_IGNORE_ALL, encoding="utf-8")
+    try:
+        directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise FileProblem(
+            f"cannot create the folder {directory}: a file of that name is in the way; "
+            f"remove or rename it (it is the runner's private folder)"
+        ) from None
+    except OSError as exc:
+        raise file_problem(exc, directory, "create the folder") from exc
+    try:
+        if stat.S_IMODE(directory.stat().st_mode) & 0o077:
+            directory.chmod(PRIVATE_DIR_MODE)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_IGNORE_ALL, encoding="utf-8")
+    except OSError as exc:
+        raise file_problem(exc, directory, "write in") from exc
+    return directory
+
+
+def ensure_private_subdir(root: Path, name: str) -> Path:
+    """``ROOT/.runbook/NAME/`` (``0700``), or a :class:`FileProblem` naming what is in the way."""
+    directory = ensure_private_dir(root) / name
+    if directory.exists() and not directory.is_dir():
+        raise FileProblem(
+            f"cannot create the folder {directory}: a file of that name is in the way; "
+            f"remove it (rm {directory})"
+        )
+    try:
+        directory.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    except OSError as exc:
+        raise file_problem(exc, directory, "create the folder") from exc
     return directory

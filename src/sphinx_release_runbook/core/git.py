@@ -89,3 +89,13 @@ def remote_has_tag(root: Path, remote: str, tag: str) -> bool | None:
     if result.returncode != 0:
         return None
     return bool(result.stdout.strip())
+
+
+def is_ignored(root: Path, path: Path) -> bool:
+    """Whether git ignores *path* (which need not exist) in the work tree at *root*."""
+    return git(root, "check-ignore", "-q", "--", str(path)).returncode == 0
+
+
+def is_tracked(root: Path, path: Path) -> bool:
+    """Whether *path* is a file git tracks in the work tree at *root*."""
+    return git(root, "ls-files", "--error-unmatch", "--", str(path)).returncode == 0

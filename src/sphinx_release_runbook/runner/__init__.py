@@ -4,9 +4,12 @@ One concern per module: :mod:`.validate` (release values), :mod:`.plan`
 (selection and rendering), :mod:`.actions` (what each kind of step does, the
 one dispatch on the kind), :mod:`.commands` (a step's commands: resume point,
 retries, timeout, :expect:), :mod:`.execute` (one shell command),
-:mod:`.prompts`, :mod:`.secrets` (masking), :mod:`.transcript` (screen and log),
-:mod:`.state` (resume state and lock), :mod:`.resume` (checking a state before
-it is continued), :mod:`.outcomes` (how a run ends), :mod:`.signals`,
+:mod:`.processes` (process groups: recorded, recognised, stopped),
+:mod:`.guard` (stops a dead runner's commands), :mod:`.prompts`,
+:mod:`.secrets` (masking), :mod:`.transcript` (screen and log), :mod:`.state`
+(resume state and its journal), :mod:`.lock` (the repository's one lock),
+:mod:`.resume` (checking a state before it is continued, and where a stopped
+step picks up), :mod:`.outcomes` (how a run ends), :mod:`.signals`,
 :mod:`.gate` (drift), :mod:`.errors`, :mod:`.report` (wording) and
 :mod:`.session`, which puts them in order.
 """

@@ -7,7 +7,9 @@ commands; they run last, after the kind's own part (a question, the edits).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -18,7 +20,7 @@ from sphinx_release_runbook.runner import report
 from sphinx_release_runbook.runner.commands import Commands, describe_commands
 from sphinx_release_runbook.runner.errors import StepFailed
 from sphinx_release_runbook.runner.plan import PlannedStep
-from sphinx_release_runbook.runner.prompts import Prompter
+from sphinx_release_runbook.runner.prompts import ManualPending, NeedsConfirmation, Prompter
 from sphinx_release_runbook.runner.transcript import Console
 
 
@@ -43,6 +45,8 @@ class StepRun:
     console: Console
     prompter: Prompter
     commands: Commands
+    #: The manual steps named done on the command line (``--done STEP``).
+    done: frozenset[str] = field(default_factory=frozenset)
 
 
 class Action(Protocol):
@@ -76,12 +80,16 @@ class CommandAction:
 
 
 class ManualAction:
-    """``manual``: show the instructions and ask whether they are done."""
+    """``manual``: show the instructions and ask whether they are done.
+
+    Only a person can say so: ``--yes`` does not, ``--done STEP`` does.  With
+    neither a terminal nor ``--done`` the run stops here (:class:`ManualPending`).
+    """
 
     def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
         step = item.step
         return [
-            "  manual step; asks for confirmation:",
+            f"  manual step; asks whether it is done (without a terminal: --done {step.id}):",
             *(f"    {text}" for text in step.instructions.strip().splitlines()),
             *describe_commands(item),
         ]
@@ -90,8 +98,36 @@ class ManualAction:
         step = item.step
         for text in step.instructions.strip().splitlines():
             run.console.line(f"  {text}")
-        run.prompter.confirm(f"Step {step.number} ({step.id}): done?")
+        question = f"Step {step.number} ({step.id}): done?"
+        if step.id in run.done:
+            run.console.line(f"{question} yes (--done {step.id})")
+        elif run.prompter.interactive:
+            try:
+                run.prompter.confirm(question, yes_answers=False)
+            except NeedsConfirmation as exc:  # the terminal went away (EOF)
+                raise ManualPending(question) from exc
+        else:
+            raise ManualPending(question)
         run.commands.run(item)
+
+
+def sweep_leftovers(root: Path, step: Step) -> list[Path]:
+    """Remove what a killed atomic write of a target left: ``.NAME.XXXXXXXX.tmp`` beside it.
+
+    A SIGKILL between the temporary file and its rename leaves the temporary file,
+    an untracked file that fails the next clean-tree check.  The run holds the
+    lock, so no writer of ours is at work; the name is :func:`tempfile.mkstemp`'s.
+    """
+    removed = []
+    for path in sorted({target.path for target in step.bump}):
+        target = root / path
+        pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+        with contextlib.suppress(OSError):
+            for leftover in target.parent.iterdir():
+                if pattern.fullmatch(leftover.name) and leftover.is_file():
+                    leftover.unlink()
+                    removed.append(leftover)
+    return removed
 
 
 class BumpAction:
@@ -108,6 +144,8 @@ class BumpAction:
     def do(self, item: PlannedStep, run: StepRun) -> None:
         step = item.step
         _confirm(step, run)
+        for leftover in sweep_leftovers(run.workspace.root, step):
+            run.console.line(f"  removed {leftover.name}, left by an interrupted write")
         try:
             # Plan every file's edit, then write: a target that fails to parse leaves
             # every file as it was.

@@ -6,29 +6,73 @@ the child's whole group (a pipeline, a ``poetry run`` grandchild) before it
 saves the state; and a command that would prompt on the terminal (a git
 credential prompt) fails at once instead of hanging a CI job.  The runner
 itself asks every question a step needs.
+
+A group of its own must not outlive a runner that dies without cleaning up
+(SIGKILL, an out-of-memory kill): between fork and exec the child registers
+its group with the run's :class:`~.guard.Guard`, which stops it when the
+runner is gone, and asks the kernel for SIGTERM when its parent dies
+(``PR_SET_PDEATHSIG``, Linux).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import selectors
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-#: Seconds a stopped child gets between SIGTERM and SIGKILL.
-TERMINATE_GRACE = 3.0
+from sphinx_release_runbook.runner.guard import Guard
+from sphinx_release_runbook.runner.processes import group_alive, signal_group, stop_grace
+from sphinx_release_runbook.runner.signals import no_interrupts
+
+#: Seconds a stopped child gets between SIGTERM and SIGKILL (``RUNBOOK_STOP_GRACE``).
+TERMINATE_GRACE = stop_grace()
 # How long a quiet stream waits before its partial last line is shown.
 _IDLE = 0.1
 # After the shell exits, how long to keep reading output of a lingering
 # background child that still holds the pipe, before giving up on it.
 _DRAIN = 0.2
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:  # pragma: no cover - a Linux without a C library to load
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def _child_setup(guard_fd: int | None, parent: int) -> Callable[[], None]:
+    """What the child does between fork and exec (after ``setsid``)."""
+
+    def setup() -> None:
+        if _LIBC is not None:
+            _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent:  # the runner died before the line above: do not run
+            os._exit(126)
+        if guard_fd is not None:
+            # SIGPIPE is back to its default here: a guard that is gone must not kill us.
+            previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+            with contextlib.suppress(OSError):
+                os.write(guard_fd, b"+%d\n" % os.getpid())
+            signal.signal(signal.SIGPIPE, previous)
+
+    return setup
 
 
 class Sink(Protocol):
@@ -57,22 +101,17 @@ def shell_argv(command: str) -> list[str]:
     return ["bash", "-o", "pipefail", "-c", command]
 
 
-def stop_group(process: subprocess.Popen[bytes]) -> None:
+def stop_group(process: subprocess.Popen[bytes], grace: float = TERMINATE_GRACE) -> None:
     """Stop the child's whole process group: SIGTERM, then SIGKILL after a grace period."""
-    if process.poll() is not None:
-        _kill_group(process.pid, signal.SIGKILL)  # stray grandchildren of an exited shell
+    if process.poll() is not None and not group_alive(process.pid):
+        signal_group(process.pid, signal.SIGKILL)  # stray grandchildren of an exited shell
         return
-    _kill_group(process.pid, signal.SIGTERM)
-    try:
-        process.wait(TERMINATE_GRACE)
-    except subprocess.TimeoutExpired:
-        _kill_group(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def _kill_group(pgid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
+    signal_group(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and (process.poll() is None or group_alive(process.pid)):
+        time.sleep(0.02)
+    signal_group(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def run_command(
@@ -82,11 +121,15 @@ def run_command(
     env: Mapping[str, str],
     sink: Sink,
     deadline: float | None = None,
+    guard: Guard | None = None,
+    started: Callable[[int], None] | None = None,
 ) -> CommandResult:
     """Run *command* with bash, streaming its output to *sink*; stop it at *deadline*.
 
-    A ``KeyboardInterrupt`` raised while waiting stops the child's group and
-    propagates, so the caller can save its state.
+    *started* hears the child's process group id as soon as it runs (to record
+    it).  A ``KeyboardInterrupt`` raised while waiting stops the child's group
+    and propagates, so the caller can save its state.  A child that cannot be
+    started (its directory is gone) raises :class:`OSError`.
     """
     process = subprocess.Popen(
         shell_argv(command),
@@ -96,7 +139,22 @@ def run_command(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_child_setup(guard.fd if guard else None, os.getpid()),
     )
+    try:
+        return _follow(process, sink, deadline, started)
+    finally:
+        # Left registered while it lives: the guard stops it when the runner exits.
+        if guard is not None and not group_alive(process.pid):
+            guard.forget(process.pid)
+
+
+def _follow(
+    process: subprocess.Popen[bytes],
+    sink: Sink,
+    deadline: float | None,
+    started: Callable[[int], None] | None,
+) -> CommandResult:
     assert process.stdout is not None
     fd = process.stdout.fileno()
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -106,6 +164,8 @@ def run_command(
     selector.register(fd, selectors.EVENT_READ)
     exited_at: float | None = None
     try:
+        if started is not None:
+            started(process.pid)
         while True:
             now = time.monotonic()
             if deadline is not None and now >= deadline:
@@ -136,9 +196,10 @@ def run_command(
         else:
             process.wait()
             # A background job the command started must not outlive its step.
-            _kill_group(process.pid, signal.SIGKILL)
+            signal_group(process.pid, signal.SIGKILL)
     except BaseException:
-        stop_group(process)
+        with no_interrupts():  # a second Ctrl-C must not leave the group running
+            stop_group(process)
         raise
     finally:
         selector.close()

@@ -27,7 +27,15 @@ class Invocation:
     assume_yes: bool = False
     force: bool = False
 
-    def resume_command(self, version: str, *, assume_yes: bool | None = None) -> str:
+    def resume_command(
+        self,
+        version: str,
+        *,
+        assume_yes: bool | None = None,
+        done: Sequence[str] = (),
+        repeat: Sequence[str] = (),
+    ) -> str:
+        """The command that continues this run (with the given answers to its questions)."""
         words = ["python", "-m", "runbook", "run", "--version", version, "--resume"]
         if self.runbook_file:
             words += ["--runbook", self.runbook_file]
@@ -39,6 +47,10 @@ class Invocation:
             words.append("--yes")
         if self.force:
             words.append("--force")
+        for step_id in done:
+            words += ["--done", step_id]
+        for step_id in repeat:
+            words += ["--repeat", step_id]
         return shlex.join(words)
 
 

@@ -3,6 +3,14 @@
 Output is streamed, so a secret can arrive split across two reads.  The
 :class:`StreamMasker` therefore holds back the tail of a partial line that could
 still grow into a secret, and masks once the rest has arrived.
+
+A multi-line secret (a private key, a JSON credential) is masked whole and
+line by line: each of its lines (white space around it dropped) is a secret of
+its own, so a command that prints it one line at a time, or reformats its
+indentation, shows none of it.  What masking cannot catch: a value that is
+transformed before it is printed (base64, URL-encoding, hex, reversed), or
+split in pieces shorter than a line (``cut -c1-4``), or lines shorter than
+three characters.
 """
 
 from __future__ import annotations
@@ -60,7 +68,12 @@ class Masker:
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        merged = set(self._secrets) | {s for s in secrets if len(s) >= MIN_SECRET_LENGTH}
+        values = set()
+        for secret in secrets:
+            values.add(secret)
+            if "\n" in secret or "\r" in secret:
+                values |= {line.strip() for line in secret.splitlines()}
+        merged = set(self._secrets) | {s for s in values if len(s) >= MIN_SECRET_LENGTH}
         # Longest first: a secret that contains another must be masked whole.
         self._secrets = sorted(merged, key=len, reverse=True)
 

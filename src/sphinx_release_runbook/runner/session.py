@@ -1,10 +1,13 @@
 """One run of a runbook: validate, plan, then execute step by step with state and lock.
 
-The order is the safety argument.  Every value is validated and every template
-rendered before the first step; the lock is taken and the state written before
-the first command; the state is rewritten after every command, so whatever
-stops the run (a failure, a "no", Ctrl-C, a kill) leaves ``--resume`` exactly
-the work that is left.
+The order is the safety argument.  The lock is taken and the guard forked
+first (:mod:`.guard`: if this process dies, the step's commands die with it,
+and the lock stays taken until they are gone); every value is validated and
+every template rendered before the first step; the state is written before the
+first command, and every command is journaled before it starts and when it
+ends, so whatever stops the run (a failure, a "no", Ctrl-C, a kill, a full
+disk) leaves ``--resume`` exactly the work that is left, and knows which
+command may have run in part.
 
 This module is that order and nothing else: what each kind of step does is in
 :mod:`.actions`, a step's commands in :mod:`.commands`, ``--resume`` in
@@ -21,13 +24,15 @@ from functools import partial
 from pathlib import Path
 
 from sphinx_release_runbook.core.errors import ExitCode
-from sphinx_release_runbook.core.fs import ensure_private_dir
+from sphinx_release_runbook.core.fs import FileProblem, ensure_private_dir, file_problem
 from sphinx_release_runbook.core.model import Runbook, Step
 from sphinx_release_runbook.runner import report, resume
 from sphinx_release_runbook.runner.actions import StepRun, Workspace, action_for, describe
 from sphinx_release_runbook.runner.commands import Commands
 from sphinx_release_runbook.runner.errors import RunError, StepFailed
 from sphinx_release_runbook.runner.gate import drift_gate
+from sphinx_release_runbook.runner.guard import Guard
+from sphinx_release_runbook.runner.lock import RunLock
 from sphinx_release_runbook.runner.outcomes import Outcomes
 from sphinx_release_runbook.runner.plan import (
     PlanError,
@@ -37,12 +42,24 @@ from sphinx_release_runbook.runner.plan import (
     resolve_cwd,
     select,
 )
-from sphinx_release_runbook.runner.prompts import Declined, NeedsConfirmation, Prompter
+from sphinx_release_runbook.runner.processes import stop_grace
+from sphinx_release_runbook.runner.prompts import (
+    Declined,
+    ManualPending,
+    NeedsConfirmation,
+    NeedsDecision,
+    Prompter,
+)
 from sphinx_release_runbook.runner.secrets import run_secrets
 from sphinx_release_runbook.runner.signals import sigterm_as_interrupt
-from sphinx_release_runbook.runner.state import LockedError, RunLock, RunState, StateStore
+from sphinx_release_runbook.runner.state import RunState, StateStore, step_fingerprint
 from sphinx_release_runbook.runner.transcript import Console, transcript_path
-from sphinx_release_runbook.runner.validate import Release, ValidationError, validate_release
+from sphinx_release_runbook.runner.validate import (
+    Release,
+    ValidationError,
+    check_length,
+    validate_release,
+)
 
 # Importable from here as before the runner was split by concern.
 __all__ = ["RunError", "RunOptions", "Session", "StepFailed", "drift_gate"]
@@ -59,6 +76,10 @@ class RunOptions:
     force: bool = False
     secrets: tuple[str, ...] = ()
     invocation: report.Invocation = field(default_factory=report.Invocation)
+    #: Steps the maintainer says are done: manual steps, or an interrupted command.
+    done: tuple[str, ...] = ()
+    #: Steps whose interrupted (or changed) commands may run again (with --resume).
+    repeat: tuple[str, ...] = ()
 
 
 class Session:
@@ -80,34 +101,52 @@ class Session:
         self.total = len(runbook.steps)
         self.store = StateStore(root)
         self.prompter = Prompter(assume_yes=options.assume_yes, say=console.line)
+        self.lock: RunLock | None = None
+        self.guard: Guard | None = None
+        self.resuming = False
 
     # --- preparation -------------------------------------------------------------------
 
     def _release_and_steps(self) -> tuple[Release, list[Step], RunState | None]:
         options = self.options
         if options.resume:
-            return resume.resumed(self.store, self.runbook, options.version)
+            release, steps, state = resume.resumed(self.store, self.runbook, options.version)
+            resume.check_answers(self.runbook, state, done=options.done, repeat=options.repeat)
+            return release, steps, state
         if options.version is None:
             raise RunError(
                 "--version is required (a version, or major, minor, patch)", ExitCode.USAGE
             )
         try:
+            check_length(options.version)
+        except ValidationError as exc:
+            raise RunError(str(exc), ExitCode.USAGE) from exc
+        continuing = bool(options.start or options.only)
+        resume.refuse_other_release(
+            self.store,
+            self.runbook,
+            options.version,
+            options.invocation,
+            continuing=continuing,
+        )
+        try:
             release = validate_release(
                 self.runbook,
                 self.root,
                 options.version,
-                continuing=bool(options.start or options.only),
+                continuing=continuing,
                 recorded_previous=resume.recorded_previous(
                     self.store, self.runbook, options.version
                 ),
             )
         except ValidationError as exc:
             hint = resume.resume_hint(self.store, self.runbook, options.invocation)
-            raise RunError(str(exc) + hint, ExitCode.USAGE) from exc
+            raise RunError(str(exc) + hint, exc.code) from exc
         try:
             steps = select(self.runbook, start=options.start, only=options.only)
         except PlanError as exc:
             raise RunError(str(exc), ExitCode.USAGE) from exc
+        resume.check_answers(self.runbook, None, done=options.done, repeat=options.repeat)
         return release, steps, None
 
     def _plan(self, steps: Sequence[Step], release: Release) -> list[PlannedStep]:
@@ -126,23 +165,33 @@ class Session:
 
         Locking first means a second run is refused for what it is (another run
         is going on), not for what the first run already did (bumped the files).
+        The guard is forked right after: it shares the lock, and stops the
+        step's commands if this process dies.
         """
         if self.options.dry_run:
             return self._run()
         ensure_private_dir(self.root)
-        lock = RunLock(self.root)
+        lock = RunLock(self.root, "run")
+        lock.acquire(notice=partial(self.console.line, err=True))
         try:
-            lock.acquire()
-        except LockedError as exc:
-            raise RunError(str(exc), ExitCode.LOCKED) from exc
-        try:
-            return self._run()
+            assert lock.fd is not None
+            try:
+                guard = Guard.start([lock.fd], stop_grace(self.environ))
+            except OSError as exc:
+                raise file_problem(exc, lock.path, "start the guard process of") from exc
+            self.lock, self.guard = lock, guard
+            lock.set_guard(guard.pid)
+            try:
+                return self._run()
+            finally:
+                guard.close()
         finally:
             lock.release()
 
     def _run(self) -> ExitCode:
         options, console = self.options, self.console
         release, steps, state = self._release_and_steps()
+        self.resuming = state is not None
         planned = self._plan(steps, release)
         # Masked from here on: no secret value was printed before this point.
         envs = (item.env for item in planned)
@@ -213,6 +262,15 @@ class Session:
             return outcomes.needs_confirmation(state, current)
         except Declined:
             return outcomes.declined(state, current)
+        except ManualPending:
+            return outcomes.manual_pending(state, current)
+        except NeedsDecision as exc:
+            return outcomes.needs_decision(state, current, exc)
+        except FileProblem as exc:
+            return outcomes.os_error(state, current, exc)
+        except OSError as exc:  # one no check above foresaw: still a message, not a traceback
+            where = Path(exc.filename) if exc.filename else self.root
+            return outcomes.os_error(state, current, file_problem(exc, where, "use"))
         except KeyboardInterrupt:
             return outcomes.interrupted(state, current)
         finally:
@@ -221,18 +279,55 @@ class Session:
 
     def _run_step(self, item: PlannedStep, state: RunState, workspace: Workspace) -> None:
         step = item.step
-        state.begin_step(step.id)
-        self.store.save(state)
         self.console.line()
         self.console.line(report.step_heading(step, self.total))
+        picked = resume.Resumption()
+        if self.resuming and state.current == step.id:
+            picked = resume.resumption(
+                state,
+                item,
+                done=self.options.done,
+                repeat=self.options.repeat,
+                prompter=self.prompter,
+                invocation=self.options.invocation,
+            )
+        state.begin_step(step.id, step_fingerprint(step))
+        self.store.save(state)
+        for notice in picked.notices:
+            self.console.line(f"note: {notice}")
         started = time.monotonic()
+        if picked.step_done:
+            self._finish(step, state, started)
+            return
+        cwd = resolve_cwd(self.root, item)
+        if not cwd.is_dir():
+            what = "does not exist" if not cwd.exists() else "is not a folder"
+            raise StepFailed(
+                f"the step's folder {cwd} {what} (:cwd: {item.cwd}); create it, or correct "
+                f"the step's :cwd: in {step.source}",
+                "",
+            )
         env = {**self.environ, **item.env}
-        commands = Commands(self.console, self.store, state, resolve_cwd(self.root, item), env)
+        commands = Commands(
+            self.console,
+            self.store,
+            state,
+            cwd,
+            env,
+            guard=self.guard,
+            lock=self.lock,
+            first=picked.first,
+        )
         if item.skip_if and commands.already_done(item):
             self.console.line(f"skipped: already done (:skip-if: {item.skip_if})")
         else:
-            run = StepRun(workspace, self.console, self.prompter, commands)
+            run = StepRun(
+                workspace, self.console, self.prompter, commands, frozenset(self.options.done)
+            )
             action_for(step).do(item, run)
+        self._finish(step, state, started)
+
+    def _finish(self, step: Step, state: RunState, started: float) -> None:
         state.finish_step(step.id)
         self.store.save(state)
         self.console.line(f"ok: {step.title} ({time.monotonic() - started:.1f}s)")

@@ -1,4 +1,4 @@
-"""Signals during a run: SIGTERM stops it like Ctrl-C, and nothing stops the saving.
+"""Signals during a run: SIGTERM and SIGHUP stop it like Ctrl-C, and nothing stops the saving.
 
 Both contexts act in the main thread only (``signal.signal`` refuses any other);
 elsewhere they change nothing.
@@ -12,10 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+#: The signals that stop a run the way Ctrl-C does.
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI cancel) takes the Ctrl-C path: stop the child, save, exit 130."""
+    """SIGTERM (a CI cancel) and SIGHUP (a closed terminal) take the Ctrl-C path.
+
+    Stop the child, save, exit 130.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -23,21 +29,23 @@ def sigterm_as_interrupt() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, signal.SIG_DFL if old is None else old)
 
 
 @contextmanager
 def no_interrupts() -> Iterator[None]:
-    """A second Ctrl-C while the state is being saved must not lose the state."""
+    """A second Ctrl-C (or SIGTERM) while the state is being saved must not lose the state."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in STOPPING}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, signal.SIG_DFL if old is None else old)

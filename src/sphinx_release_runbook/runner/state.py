@@ -1,56 +1,82 @@
-"""Run state in ``.runbook/state.json`` and the lock ``.runbook/lock``.
+"""Run state in ``.runbook/state.json`` and its progress journal.
 
-The state says which steps of which release are done, and how far the current
-step got (commands completed), so ``--resume`` neither repeats a finished
-command (a second ``git commit`` would fail) nor skips an unfinished one.
+The state says which steps of which release are done, how far the current
+step got (commands completed), which command was running when the run
+stopped (and its process group), and the fingerprint of the current step, so
+``--resume`` neither repeats a finished command (a second ``git commit`` would
+fail) nor skips an unfinished one, and can tell a command that may have run
+from one that did not.
 
 ``state.json`` is rewritten atomically (temporary file, then rename) at every
 step boundary and whenever a run stops: a killed run leaves the previous state
 or the next, never half of one.  Progress inside a step goes to an append-only
-``progress`` journal instead, one line per finished command: on ext4 a rename
-over an existing file costs a flush (about a millisecond), which after every
-command would double the runner's overhead on short commands.  A torn last
-line of the journal is ignored, so the journal is as safe as the rename.
+``progress`` journal instead, one line when a command starts (written before
+it runs: a command whose start cannot be recorded does not run), one when its
+group is known, one when it ends: on ext4 a rename over an existing file costs
+a flush (about a millisecond), which after every command would double the
+runner's overhead on short commands.  Journal lines carry the generation of
+the state they follow, so lines a newer state already covers are ignored; a
+torn last line is ignored too.
 
-The lock is an ``flock`` on ``.runbook/lock``: the kernel releases it when the
-holder dies, so a crashed run never leaves a stale lock behind.
+Both files are ``0600``.  Any write that fails (a full disk) is a
+:class:`~sphinx_release_runbook.core.fs.FileProblem` naming the file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
-import fcntl
+import hashlib
 import json
 import os
-import socket
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
-from sphinx_release_runbook.core.errors import ExitCode, RunbookError
-from sphinx_release_runbook.core.fs import PRIVATE_DIR
+from sphinx_release_runbook.core.errors import RunbookError
+from sphinx_release_runbook.core.fs import PRIVATE_DIR, FileProblem, file_problem, open_private
+from sphinx_release_runbook.core.model import Step
+from sphinx_release_runbook.runner.lock import LOCK_FILE, LockedError, RunLock
+from sphinx_release_runbook.runner.processes import Group
 
 STATE_FILE = "state.json"
 PROGRESS_FILE = "progress"
-LOCK_FILE = "lock"
 STATE_SCHEMA = 1
 
 Status = Literal["running", "failed", "interrupted", "stopped", "done"]
+
+__all__ = [
+    "LOCK_FILE",
+    "PROGRESS_FILE",
+    "STATE_FILE",
+    "STATE_SCHEMA",
+    "LockedError",
+    "RunLock",
+    "RunState",
+    "StateError",
+    "StateStore",
+    "Status",
+    "step_fingerprint",
+]
 
 
 class StateError(RunbookError):
     """The state file cannot be used for --resume; the message says why."""
 
 
-class LockedError(RunbookError):
-    """Another run holds the lock."""
-
-    exit_code = ExitCode.LOCKED
-
-
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def step_fingerprint(step: Step) -> str:
+    """A hash of what a step does (not of where it is written or how it is titled)."""
+    data = step.to_dict()
+    for cosmetic in ("id", "number", "title", "runbook", "source", "anchor", "url"):
+        data.pop(cosmetic, None)
+    text = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -70,20 +96,47 @@ class RunState:
     started: str = field(default_factory=_now)
     updated: str = field(default_factory=_now)
     transcripts: list[str] = field(default_factory=list)
+    #: The index of a command of ``current`` that started and was not seen to end.
+    in_flight: int | None = None
+    #: The process group of that command (:meth:`.processes.Group.to_dict`).
+    group: dict[str, Any] | None = None
+    #: :func:`step_fingerprint` of ``current`` when it began.
+    step_hash: str | None = None
+    #: How many times this state was saved; journal lines name the one they follow.
+    generation: int = 0
 
     def remaining(self) -> list[str]:
         return [step for step in self.selected if step not in self.completed]
 
-    def begin_step(self, step_id: str) -> None:
+    def begin_step(self, step_id: str, fingerprint: str | None = None) -> None:
         if self.current != step_id:
             self.current = step_id
             self.commands_done = 0
+            self.in_flight = None
+            self.group = None
+            self.step_hash = fingerprint
+        elif self.step_hash is None:
+            self.step_hash = fingerprint
+
+    def restart_step(self, fingerprint: str | None) -> None:
+        """Run the current step again from its first command."""
+        self.commands_done = 0
+        self.in_flight = None
+        self.group = None
+        self.step_hash = fingerprint
 
     def finish_step(self, step_id: str) -> None:
         if step_id not in self.completed:
             self.completed.append(step_id)
         self.current = None
         self.commands_done = 0
+        self.in_flight = None
+        self.group = None
+        self.step_hash = None
+
+    @property
+    def recorded_group(self) -> Group | None:
+        return Group.from_dict(self.group) if self.group else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": STATE_SCHEMA, **asdict(self)}
@@ -99,6 +152,10 @@ class RunState:
             raise StateError(f"malformed state: {exc}") from exc
         if not isinstance(state.selected, list) or not isinstance(state.completed, list):
             raise StateError("malformed state: selected/completed are not lists")
+        if not isinstance(state.commands_done, int) or not isinstance(state.generation, int):
+            raise StateError("malformed state: commands_done/generation are not numbers")
+        if state.in_flight is not None and not isinstance(state.in_flight, int):
+            raise StateError("malformed state: in_flight is not a number")
         return state
 
 
@@ -108,9 +165,33 @@ class StateStore:
     def __init__(self, root: Path) -> None:
         self.path = root / PRIVATE_DIR / STATE_FILE
         self.progress_path = root / PRIVATE_DIR / PROGRESS_FILE
-        self._journal: TextIO | None = None
+        self._journal: int | None = None
+
+    def _check_kind(self) -> None:
+        """A folder (or a device) where state.json should be is a :class:`FileProblem`."""
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise file_problem(exc, self.path, "read") from exc
+        if stat.S_ISDIR(mode):
+            raise FileProblem(
+                f"cannot use {self.path}: it is a folder, not the run state; remove it "
+                f"(rm -r {self.path}), then run again"
+            )
+        if not stat.S_ISREG(mode):
+            raise FileProblem(
+                f"cannot use {self.path}: it is not a regular file; remove it "
+                f"(rm {self.path}), then run again"
+            )
+
+    def exists(self) -> bool:
+        self._check_kind()
+        return self.path.is_file()
 
     def load(self) -> RunState | None:
+        self._check_kind()
         if not self.path.is_file():
             return None
         start_over = "delete it to start the release over (the repository itself is untouched)"
@@ -118,6 +199,8 @@ class StateStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise StateError(f"{self.path}: not valid JSON ({exc}); {start_over}") from exc
+        except OSError as exc:
+            raise file_problem(exc, self.path, "read") from exc
         if not isinstance(data, dict):
             raise StateError(f"{self.path}: not a run state; {start_over}")
         try:
@@ -127,91 +210,134 @@ class StateStore:
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"{self.path}: malformed run state ({exc}); {start_over}") from exc
         if state.current is not None:
-            state.commands_done = max(state.commands_done, self._journaled(state.current))
+            self._replay(state)
         return state
 
-    def _journaled(self, step_id: str) -> int:
-        """Commands of *step_id* the journal records as done since the last save."""
+    def _replay(self, state: RunState) -> None:
+        """Apply the journal lines that follow the saved state to the current step."""
         try:
             lines = self.progress_path.read_text(encoding="utf-8").splitlines()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return 0
-        done = 0
+        except (OSError, UnicodeDecodeError):
+            return
         for line in lines:
             try:
                 entry = json.loads(line)
             except json.JSONDecodeError:  # a line torn by a kill mid-write
                 continue
-            if isinstance(entry, dict) and entry.get("step") == step_id:
-                done = max(done, int(entry.get("commands_done", 0)))
-        return done
+            if not isinstance(entry, dict) or entry.get("step") != state.current:
+                continue
+            generation = entry.get("gen")
+            if generation is None:  # a journal of an older runner: progress only
+                done = entry.get("commands_done")
+                if isinstance(done, int):
+                    state.commands_done = max(state.commands_done, done)
+                continue
+            if generation != state.generation:
+                continue  # the saved state already covers it
+            if isinstance(entry.get("start"), int):
+                state.in_flight = entry["start"]
+                group = Group.from_dict(entry.get("group"))
+                state.group = group.to_dict() if group else None
+            elif isinstance(entry.get("end"), int):
+                state.in_flight = None
+                state.group = None
+                done = entry.get("commands_done")
+                if isinstance(done, int):
+                    state.commands_done = max(state.commands_done, done)
 
     def save(self, state: RunState) -> None:
         """Replace state.json atomically, then start an empty journal."""
+        self._check_kind()
         state.updated = _now()
+        state.generation += 1
         text = json.dumps(state.to_dict(), indent=2) + "\n"
-        handle, temporary = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=self.path.parent)
+        try:
+            handle, temporary = tempfile.mkstemp(
+                prefix=".state.", suffix=".tmp", dir=self.path.parent
+            )
+        except OSError as exc:
+            state.generation -= 1
+            raise self._save_problem(exc) from exc
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.replace(temporary, self.path)
+        except OSError as exc:
+            Path(temporary).unlink(missing_ok=True)
+            state.generation -= 1
+            raise self._save_problem(exc) from exc
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        # After the rename: a crash in between leaves journal lines that the new
-        # state already covers, which max() in load() makes harmless.
+        # After the rename: a crash in between leaves journal lines of the older
+        # generation, which load() ignores.  A save killed before its rename left its
+        # temporary file; the run holds the lock, so any other one is such a leftover.
+        for leftover in self.path.parent.glob(".state.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         self.close()
-        self.progress_path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.progress_path.unlink(missing_ok=True)
+
+    def _save_problem(self, exc: OSError) -> FileProblem:
+        return file_problem(
+            exc,
+            self.path,
+            "save the run state",
+            "the state saved before is kept, and --resume continues from it",
+        )
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        line = (json.dumps(entry) + "\n").encode("utf-8")
+        try:
+            if self._journal is None:
+                self._journal = open_private(self.progress_path, append=True)
+            os.write(self._journal, line)
+        except OSError as exc:
+            raise file_problem(exc, self.progress_path, "record the progress in") from exc
+
+    def note_start(self, state: RunState, index: int, group: Group | None = None) -> None:
+        """Record that command *index* of the current step starts (or, with *group*, runs)."""
+        state.in_flight = index
+        state.group = group.to_dict() if group else None
+        entry: dict[str, Any] = {"gen": state.generation, "step": state.current, "start": index}
+        if group is not None:
+            entry["group"] = group.to_dict()
+        self._append(entry)
+
+    def note_end(self, state: RunState, index: int, commands_done: int) -> None:
+        """Record that command *index* ended; ``commands_done`` of the step are done."""
+        state.in_flight = None
+        state.group = None
+        state.commands_done = commands_done
+        self._append(
+            {
+                "gen": state.generation,
+                "step": state.current,
+                "end": index,
+                "commands_done": commands_done,
+            }
+        )
 
     def note_progress(self, state: RunState) -> None:
         """Record that the current step finished ``state.commands_done`` commands."""
-        if self._journal is None:
-            self._journal = self.progress_path.open("a", encoding="utf-8")
-        entry = {"step": state.current, "commands_done": state.commands_done}
-        self._journal.write(json.dumps(entry) + "\n")
-        self._journal.flush()
+        self.note_end(state, state.commands_done - 1, state.commands_done)
+
+    def clear(self) -> None:
+        """Delete the state and its journal (``abandon``)."""
+        self.close()
+        for path in (self.progress_path, self.path):
+            try:
+                path.unlink(missing_ok=True)
+            except IsADirectoryError:
+                raise FileProblem(
+                    f"cannot remove {path}: it is a folder; remove it (rm -r {path})"
+                ) from None
+            except OSError as exc:
+                raise file_problem(exc, path, "remove") from exc
 
     def close(self) -> None:
         if self._journal is not None:
-            self._journal.close()
+            with contextlib.suppress(OSError):
+                os.close(self._journal)
             self._journal = None
-
-
-class RunLock:
-    """An exclusive, non-blocking lock on ``.runbook/lock`` for one run."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / PRIVATE_DIR / LOCK_FILE
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
-            os.close(fd)
-            raise LockedError(
-                f"another run holds the lock {self.path}"
-                + (f" ({holder})" if holder else "")
-                + "; wait for it to finish"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {_now()}\n".encode(), 0)
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            # Emptied, not deleted: deleting would let a third run lock a new inode
-            # while a second still waits on the old one.
-            os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> RunLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()

@@ -7,7 +7,13 @@ docs the same way it finds them in any project laid out like this one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sphinx_release_runbook import __version__
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 project = "sphinx-release-runbook"
 author = "sphinx-release-runbook developers"
@@ -18,16 +24,29 @@ version = ".".join(__version__.split(".")[:2])
 extensions = [
     "sphinx_release_runbook",
     "sphinx_click",
+    # Copy buttons on the other code blocks; the guide's blocks keep the runbook's own
+    # (the filled commands without comments), so every block has exactly one.
+    "sphinx_copybutton",
 ]
 
 # _snippets/ holds the reST examples of the directive reference; each is shown
 # twice (literalinclude for the source, include for the rendering), never built alone.
 exclude_patterns = ["_build", "_snippets", "Thumbs.db", ".DS_Store"]
 
+# Any of the four themes the docs extra installs: ``-D html_theme=furo`` (or
+# sphinx_rtd_theme, pydata_sphinx_theme) builds the same docs, with -W, in that theme.
 html_theme = "alabaster"
-html_theme_options = {
-    "description": "Write the release guide once: read it, run it, check it.",
-    "fixed_sidebar": True,
+
+#: Each theme's own options; a theme warns about options it does not know, so only the
+#: chosen theme's are set (on config-inited, after -D has chosen it).
+THEME_OPTIONS: dict[str, dict[str, object]] = {
+    "alabaster": {
+        "description": "Write the release guide once: read it, run it, check it.",
+        "fixed_sidebar": True,
+    },
+    "furo": {"navigation_with_keys": True},
+    "sphinx_rtd_theme": {"navigation_depth": 3},
+    "pydata_sphinx_theme": {"navigation_with_keys": True, "show_toc_level": 2},
 }
 
 # Without -d, Sphinx keeps the doctrees inside the output folder, and the epub
@@ -36,3 +55,13 @@ suppress_warnings = ["epub.unknown_project_files"]
 
 # Drift between the guide and the repository fails the build.
 runbook_drift = "error"
+
+
+def _theme_options(app: Sphinx, config: Config) -> None:
+    """The options of the theme this build uses (``html_theme`` may come from ``-D``)."""
+    if not config.html_theme_options:
+        config.html_theme_options = dict(THEME_OPTIONS.get(config.html_theme, {}))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", _theme_options)

@@ -79,9 +79,13 @@ def step_card(html: str, step_id: str) -> str:
 
 
 def test_html_numbers_each_step_with_its_title_and_kind_badge(release_html: str) -> None:
+    # The number and title are a heading (with a hidden "Step N: " for screen readers),
+    # the badge follows it.
     headers = re.findall(
         r'<span class="runbook-step-number">(\d+)</span>'
-        r'<span class="runbook-step-title">([^<]*)</span>'
+        r'<span class="runbook-visually-hidden">: </span>'
+        r'<span class="runbook-step-title">([^<]*)</span></span>'
+        r'<a class="headerlink"[^>]*>¶</a></h\d>'
         r'<span class="runbook-badge runbook-badge-(\w+)">(\w+)</span>',
         release_html,
     )

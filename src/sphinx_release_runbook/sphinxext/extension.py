@@ -25,7 +25,7 @@ from sphinx_release_runbook.sphinxext.fill import fill_doctree
 from sphinx_release_runbook.sphinxext.gate import BuildGate
 from sphinx_release_runbook.sphinxext.integrity import check_doctree
 from sphinx_release_runbook.sphinxext.links import collect_links
-from sphinx_release_runbook.sphinxext.roles import ReleasePathRole
+from sphinx_release_runbook.sphinxext.roles import ReleaseCodeRole, ReleasePathRole, ReleaseVarRole
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -61,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(nodes.release_overview)
     app.add_node(nodes.release_quickref)
     app.add_node(nodes.release_var, html=(html_visitors.visit_var, skip))
+    app.add_node(nodes.release_literal)
     app.add_node(nodes.release_step, html=(html_visitors.visit_step, html_visitors.depart_step))
     app.add_node(nodes.release_step_title, html=(html_visitors.visit_step_title, skip))
     app.add_node(nodes.release_commands, html=(html_visitors.visit_commands, skip))
@@ -72,6 +73,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("release-quickref", ReleaseQuickrefDirective)
     app.add_directive("release-file", ReleaseFileDirective)
     app.add_role("release-path", ReleasePathRole())
+    app.add_role("release-var", ReleaseVarRole())
+    app.add_role("release-code", ReleaseCodeRole())
 
     app.add_domain(RunbookDomain)
     app.add_builder(RunbookBuilder)

@@ -2,7 +2,12 @@
 
 Step numbers, the overview list of each runbook, the quick reference, and the
 placeholders' display values (the tag template is a runbook option, and a step
-may live in another document than its runbook).
+may live in another document than its runbook).  Every placeholder the page
+shows becomes a ``release_var`` node (a live span in HTML): in commands, in a
+step's details (``:expect:``, ``:skip-if:``, ``:cwd:``, ``:env:``), in titles, in
+prose and in the ``:release-var:`` and ``:release-code:`` roles.  A role takes the
+runbook of the nearest step or runbook above it on the page, else the first one
+on the page, else the project's only runbook.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from sphinx.errors import NoUri
 
 from sphinx_release_runbook.core.assemble import Resolved
 from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
+from sphinx_release_runbook.core.shell_units import split_commands
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import display_values
 from sphinx_release_runbook.sphinxext.nodes import (
+    SENTINEL_RE,
     release_commands,
     release_instructions,
+    release_literal,
     release_overview,
     release_quickref,
+    release_runbook,
     release_step_meta,
     release_step_title,
     release_troubleshoot,
@@ -42,6 +51,26 @@ def _display(runbook: Runbook | None) -> dict[str, str]:
     return display_values(runbook.tag, runbook.package)
 
 
+#: Languages whose blocks are shell: the Copy button leaves their comment lines out.
+SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "console", "zsh"})
+
+
+def copy_lines(template: str) -> str:
+    """The 1-based line ranges of *template* that are commands (``"1-2 4"``).
+
+    The shell units of the template (:func:`~.core.shell_units.split_commands`, the
+    runner's own cut) without the comment and blank lines between them; a ``#`` line
+    inside a unit (a heredoc, a quoted string) is part of the unit and stays.
+    """
+    lines = template.splitlines()
+    ranges: list[str] = []
+    for command in split_commands(lines):
+        first = command.offset + 1
+        last = command.offset + command.text.count("\n") + 1
+        ranges.append(str(first) if first == last else f"{first}-{last}")
+    return " ".join(ranges)
+
+
 def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
     template: str = node["template"]
     display = _display(runbook)
@@ -52,8 +81,39 @@ def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
         shown, marked = template, ""
     node["display"] = display
     node["marked"] = marked
+    if node.get("language", "bash") in SHELL_LANGUAGES and shown.count("\n") == template.count(
+        "\n"
+    ):
+        node["copy_lines"] = copy_lines(template)
     node.children = [nodes.Text(shown)]
     node.rawsource = shown
+
+
+def pieces(template: str, display: dict[str, str]) -> list[nodes.Node]:
+    """*template* as text and ``release_var`` nodes, one per plain placeholder.
+
+    A placeholder that is not a plain ``{{ name }}`` (a filter, a statement) is shown
+    filled with the display values, as text; a template that does not render (already
+    reported) is shown as written.
+    """
+    try:
+        shown = render(template, display)
+        marked = render(template, sentinel_values(list(PLACEHOLDERS)))
+    except PlaceholderError:
+        return [nodes.Text(template)]
+    if SENTINEL_RE.sub(lambda m: display.get(m.group(1), m.group(0)), marked) != shown:
+        return [nodes.Text(shown)]
+    result: list[nodes.Node] = []
+    position = 0
+    for match in SENTINEL_RE.finditer(marked):
+        if match.start() > position:
+            result.append(nodes.Text(marked[position : match.start()]))
+        name = match.group(1)
+        result.append(release_var("", display[name], name=name))
+        position = match.end()
+    if position < len(marked):
+        result.append(nodes.Text(marked[position:]))
+    return result
 
 
 def _shown(construct: str, display: dict[str, str]) -> str:
@@ -111,33 +171,63 @@ def _fill_meta(node: release_step_meta, runbook: Runbook | None) -> None:
             children.append(nodes.Text(" · "))
         children.append(nodes.Text(label))
         if value:
-            try:
-                shown = render(value, display)
-            except PlaceholderError:
-                shown = value
             children.append(nodes.Text(": "))
-            children.append(nodes.literal(shown, shown))
-    node.children = children
+            literal = nodes.literal(value, "")
+            literal.extend(pieces(value, display))
+            children.append(literal)
+    node.clear()
+    node.extend(children)
 
 
-def _reference(app: Sphinx, fromdocname: str, step: Step | Runbook, text: str) -> nodes.Node:
+def _fill_title(node: release_step_title, step: Step | None, runbook: Runbook | None) -> None:
+    """``N. `` then the title, its placeholders live (the HTML visitor shows them after it)."""
+    node["number"] = step.number if step else 0
+    node["runbook"] = runbook.name if runbook else ""
+    node.clear()
+    node += nodes.Text(f"{node['number'] or '?'}. ")
+    node.extend(pieces(node["title"], _display(runbook)))
+
+
+def _fill_role(node: release_var | release_literal, runbook: Runbook | None) -> None:
+    display = _display(runbook)
+    if isinstance(node, release_literal):
+        node.clear()
+        node.extend(pieces(node["template"], display))
+    else:
+        node.clear()
+        node += nodes.Text(display.get(node["name"], node["name"]))
+
+
+def _fill_runbook_title(node: release_runbook, runbook: Runbook | None) -> None:
+    for rubric in node.findall(nodes.rubric):
+        if "runbook-title" in rubric["classes"] and "{" in rubric.astext():
+            title = rubric.astext()
+            rubric.clear()
+            rubric.extend(pieces(title, _display(runbook)))
+
+
+def _reference(
+    app: Sphinx, fromdocname: str, step: Step | Runbook, text: list[nodes.Node]
+) -> nodes.Node:
     paragraph = nodes.paragraph()
     try:
         uri = app.builder.get_relative_uri(fromdocname, step.source.docname)
     except NoUri:
-        paragraph += nodes.Text(text)
+        paragraph.extend(text)
         return paragraph
     reference = nodes.reference("", "", internal=True, refuri=f"{uri}#{step.anchor}")
-    reference += nodes.Text(text)
+    reference.extend(text)
     paragraph += reference
     return paragraph
 
 
 def _overview(app: Sphinx, docname: str, runbook: Runbook) -> nodes.Node:
     listing = nodes.enumerated_list(classes=["runbook-overview"])
+    display = _display(runbook)
     for step in runbook.steps:
         item = nodes.list_item()
-        item += _reference(app, docname, step, f"{step.title} ({step.kind})")
+        text = [*pieces(step.title, display), nodes.Text(f" ({step.kind})")]
+        item += _reference(app, docname, step, text)
         listing += item
     return listing
 
@@ -173,18 +263,30 @@ def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     resolved = resolve(app.env)
 
     def runbook_of(node: nodes.Element) -> Runbook | None:
+        if isinstance(node, release_runbook):
+            return resolved.runbook(node["runbook"])
         step = resolved.steps.get(node.get("step_id", ""))
         entry = resolved.troubleshoot.get(node.get("troubleshoot_id", ""))
         owner = step.runbook if step else entry.runbook if entry else node.get("runbook", "")
         return resolved.runbook(owner)
 
+    # A role is filled with the values of the runbook above it on the page (see above).
+    owners = [node for node in found if isinstance(node, release_runbook | release_step_title)]
+    current = runbook_of(owners[0]) if owners else resolved.runbook("")
+
     for node in found:
-        if isinstance(node, release_step_title):
+        if isinstance(node, release_runbook):
+            current = runbook_of(node) or current
+            _fill_runbook_title(node, current)
+        elif isinstance(node, release_step_title):
             step = resolved.steps.get(node["step_id"])
-            node["number"] = step.number if step else 0
-            node.children = [nodes.Text(f"{node['number'] or '?'}. {node['title']}")]
+            current = runbook_of(node) or current
+            _fill_title(node, step, current)
+        elif isinstance(node, release_var | release_literal):
+            _fill_role(node, current)
         elif isinstance(node, release_commands):
             _fill_commands(node, runbook_of(node))
+            _label_copy(node, resolved)
         elif isinstance(node, release_instructions | release_troubleshoot):
             _fill_prose(node, _display(runbook_of(node)))
         elif isinstance(node, release_step_meta):
@@ -200,6 +302,18 @@ def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 node["data"]["steps"] = str(len(runbook.steps))
 
 
+def _label_copy(node: release_commands, resolved: Resolved) -> None:
+    """The Copy button's accessible name: it starts with its visible label, "Copy"."""
+    step = resolved.steps.get(node.get("step_id", ""))
+    if step is None:
+        return
+    if node.get("caption"):
+        path = node["caption"].split(" (", 1)[0]
+        node["copy_label"] = f"Copy the {path} lines of step {step.number}"
+    else:
+        node["copy_label"] = f"Copy the commands of step {step.number}"
+
+
 def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:
     runbook = resolved.runbook(node["runbook"])
     if runbook is None:
@@ -211,13 +325,17 @@ def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:
     )
     block.source, block.line = node.source, node.line
     _fill_commands(block, runbook)
+    block["copy_label"] = "Copy the quick reference"
     node.replace_self(block)
 
 
 def _runbook_node(node: nodes.Node) -> bool:
     return isinstance(
         node,
-        release_step_title
+        release_runbook
+        | release_step_title
+        | release_var
+        | release_literal
         | release_instructions
         | release_troubleshoot
         | release_step_meta

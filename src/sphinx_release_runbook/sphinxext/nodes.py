@@ -38,7 +38,19 @@ class release_instructions(nodes.container):
 
 
 class release_var(nodes.inline):
-    """One placeholder in prose, shown as its display value (``X.Y.Z``)."""
+    """One placeholder in prose, shown as its display value (``X.Y.Z``).
+
+    Made from a token of a step's or an entry's prose on ``doctree-resolved``, or by
+    the ``:release-var:`` role (``from_role``), whose display value is filled then.
+    """
+
+
+class release_literal(nodes.literal):
+    """Inline code with placeholders (the ``:release-code:`` role).
+
+    ``template`` keeps the source; on ``doctree-resolved`` the text becomes text and
+    ``release_var`` children.  A literal, so no writer gives it typographic quotes.
+    """
 
 
 class release_step_meta(nodes.paragraph):

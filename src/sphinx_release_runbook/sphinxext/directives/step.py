@@ -250,6 +250,8 @@ class ReleaseStepDirective(RunbookDirective):
             parts.append(("Asks for confirmation", ""))
         if step.cwd:
             parts.append(("Runs in", step.cwd))
+        if step.env:
+            parts.append(("Environment", " ".join(f"{k}={v}" for k, v in step.env.items())))
         if step.expect:
             parts.append(("Output must match", step.expect))
         if step.expect_empty:

@@ -324,7 +324,7 @@ def test_a_bump_step_writes_every_target_and_prints_the_edits(project: Path) -> 
         '    - version = "1.2.0"   # bumped by the runbook',
         '    + version = "1.3.0"   # bumped by the runbook',
     ]
-    assert ran == ["bump"]
+    assert ran == [item.id]  # BUMP_STEP is shared; another test may have renamed it
 
 
 def test_a_bump_that_cannot_plan_fails_the_step_and_writes_nothing(project: Path) -> None:

@@ -205,6 +205,6 @@ def test_no_copy_button_covers_a_line_of_its_code(
         # The button is inside the card, and the card inside the window.
         assert box["right"] <= width
     print(
-        f"{theme} {width}px: {len(blocks)} blocks, {pairs} line boxes, 0 intersections, "
+        f"{theme} {width}px: {len(blocks)} blocks, {pairs} text boxes, 0 intersections, "
         f"min gap {min(gaps):.1f}px"
     )

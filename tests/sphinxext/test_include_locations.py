@@ -45,3 +45,21 @@ def test_runbook_json_records_the_included_file_as_the_step_source(
     assert step["source"]["docname"] == "index"
     assert step["source"]["path"].endswith("_inc.rst")
     assert step["source"]["line"] == 4
+
+
+# A template in an option (here :skip-if:) of a step written in an included file,
+# below prose that shifts the includer's line numbers away from the included file's.
+INCLUDED_OPTION = (
+    "Included\n--------\n\nText.\n\nMore text.\n\n"
+    ".. release-step:: first\n   :skip-if: test -e {{ nope }}\n\n   echo ok\n"  # step on line 8
+)
+
+
+def test_an_option_template_in_an_included_file_is_located_at_its_step(
+    make_srcdir: Callable[[dict[str, str]], Path],
+) -> None:
+    srcdir = make_srcdir({"conf.py": CONF, "index.rst": INDEX, "_inc.rst": INCLUDED_OPTION})
+    result = sphinx_build(srcdir, "html")
+    assert result.status == 1
+    (line,) = result.warnings
+    assert line.startswith("_inc.rst:8: WARNING: unknown placeholder {{ nope }}"), line

@@ -101,9 +101,10 @@ class ReleaseStepDirective(RunbookDirective):
                 TemplateRef(command.text, self._at(step, self.content_line(command.offset)))
                 for command in commands
             )
-        # Every option the runner fills (runner/plan.py) is checked too, at build time.
+        # Every option the runner fills (runner/plan.py) is checked too, at build time,
+        # located at the step: self.lineno counts the includer's lines, not the file's.
         templates.extend(
-            TemplateRef(template, self._at(step, self.lineno))
+            TemplateRef(template, step.source)
             for template in [step.skip_if, step.cwd, step.expect, *step.env.values()]
             if template
         )

@@ -7,6 +7,8 @@ docs the same way it finds them in any project laid out like this one.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_release_runbook import __version__
@@ -21,9 +23,17 @@ copyright = "2025, sphinx-release-runbook developers"
 release = __version__
 version = ".".join(__version__.split(".")[:2])
 
+# The docs' own extensions (docs/_ext): cli_reference renders the click group of cli.rst
+# as --help prints it (options as literals, the metavars of --help, the exit codes once,
+# the commands in their order).
+_DOCS_EXTENSIONS = str(Path(__file__).resolve().parent / "docs" / "_ext")
+if _DOCS_EXTENSIONS not in sys.path:
+    sys.path.insert(0, _DOCS_EXTENSIONS)
+
 extensions = [
     "sphinx_release_runbook",
     "sphinx_click",
+    "cli_reference",
     # Copy buttons on the other code blocks; the guide's blocks keep the runbook's own
     # (the filled commands without comments), so every block has exactly one.
     "sphinx_copybutton",
@@ -46,7 +56,13 @@ THEME_OPTIONS: dict[str, dict[str, object]] = {
     },
     "furo": {"navigation_with_keys": True},
     "sphinx_rtd_theme": {"navigation_depth": 3},
-    "pydata_sphinx_theme": {"navigation_with_keys": True, "show_toc_level": 2},
+    # The navbar shows the project's name only: the whole title ("... 0.1.0 documentation")
+    # runs under the navbar's links at 1280 px.
+    "pydata_sphinx_theme": {
+        "navigation_with_keys": True,
+        "show_toc_level": 2,
+        "logo": {"text": project},
+    },
 }
 
 # Without -d, Sphinx keeps the doctrees inside the output folder, and the epub

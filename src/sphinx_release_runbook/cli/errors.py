@@ -33,8 +33,22 @@ class Interrupted(RunbookError):
     exit_code = ExitCode.INTERRUPTED
 
 
+#: The commands in the order a maintainer uses them in a release: see the steps, check the
+#: guide, try it, run it (or give a stopped run up); bump and export stand alone.
+COMMAND_ORDER = ("list", "check", "rehearse", "run", "abandon", "bump", "export")
+
+
 class RunbookGroup(click.Group):
-    """A click group that maps a command's ``RunbookError`` or returned ``ExitCode`` to its exit."""
+    """A click group that maps a command's ``RunbookError`` or returned ``ExitCode`` to its exit.
+
+    It lists its commands (in ``--help`` and on the reference page) in :data:`COMMAND_ORDER`,
+    not alphabetically; a command the order does not name comes after those it names.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
+        # sorted() is stable: unnamed commands keep click's alphabetical order, at the end.
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(rank)))
 
     def main(
         self,

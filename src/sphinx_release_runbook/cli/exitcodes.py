@@ -1,16 +1,23 @@
-"""The exit-code table of ``--help``: what each exit code means to a user."""
+"""The exit-code table of ``--help``: what each exit code means to a user.
+
+Every command's ``--help`` ends with the whole table, so the meaning of the code a
+command just returned is in the help of that command.  The reference page in the
+docs shows the table once, from :func:`rows` (``docs/_ext/cli_reference.py``).
+"""
 
 from __future__ import annotations
 
 from sphinx_release_runbook.core.errors import ExitCode
 
 
+def rows() -> list[tuple[int, str]]:
+    """Each exit code with its meaning, in the order of :class:`ExitCode`."""
+    return [(code.value, _MEANINGS[code]) for code in ExitCode]
+
+
 def describe() -> str:
     """The exit-code table as printed in ``--help``."""
-    lines = []
-    for code in ExitCode:
-        lines.append(f"{code.value:>4}  {_MEANINGS[code]}")
-    return "\n".join(lines)
+    return "\n".join(f"{code:>4}  {meaning}" for code, meaning in rows())
 
 
 _MEANINGS: dict[ExitCode, str] = {

@@ -17,7 +17,9 @@ runbook_option = click.option(
     help="Use this exported runbook.json instead of building the docs.",
 )
 name_option = click.option(
-    "--name", help="The runbook to use when the docs define several (its release-runbook NAME)."
+    "--name",
+    metavar="NAME",
+    help="The runbook to use when the docs define several (its release-runbook NAME).",
 )
 
 

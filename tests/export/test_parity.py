@@ -253,3 +253,68 @@ def test_a_keyword_without_a_current_version_is_refused_alike(both: Both) -> Non
         "error: --version minor needs the current version, but the runbook has no bump targets "
         "and no tag made by its tag template exists; give the version itself\n"
     )
+
+
+# --- manual instructions, and the bad versions of the other scheme ----------------------
+
+#: A manual step's instructions as runbook.json keeps them: plain text, placeholders as written.
+INSTRUCTIONS = (
+    "Post the notes of {{ version }} (tag {{tag}}) since {{  previous_version  }}.\n"
+    "\n"
+    "   gh release view {{ tag }} --json url\n"
+    "\n"
+    "* tell {{ package | upper }} users about {{ version | replace('.', '-') }}"
+)
+
+
+def test_manual_instructions_are_filled_alike(both: Both) -> None:
+    """Runner and script print a manual step's instructions filled, line for line."""
+    both.repo.write_runbook(
+        [BUMP_STEP, step("announce", kind="manual", title="Announce", instructions=INSTRUCTIONS)]
+    )
+    runner, script = _dry_runs(both, "--version", "1.3.0rc1")
+    assert script == runner
+    lines = script.splitlines()
+    start = lines.index(
+        "  manual step; asks whether it is done (without a terminal: --done announce):"
+    )
+    assert lines[start + 1 : start + 6] == [
+        "    Post the notes of 1.3.0rc1 (tag v1.3.0rc1) since 1.2.0.",
+        "    ",
+        "       gh release view v1.3.0rc1 --json url",
+        "    ",
+        "    * tell DEMO users about 1-3-0rc1",
+    ]
+
+
+SEMVER_BAD_VERSIONS = [
+    "1.3",
+    "v1.3.0",
+    "01.3.0",
+    "1.03.0",
+    "1.3.0+build.1",
+    "1.3.0-",
+    "1.3.0-rc..1",
+    "1.3.0-01",
+    "1.3.0rc1",
+    "1.2.0",
+    "1.3.0-rc.1;touch PWNED",
+    "\u0661.\u0662.\u0663",
+]
+
+
+@pytest.mark.parametrize("version", SEMVER_BAD_VERSIONS, ids=repr)
+def test_the_same_bad_semantic_versions_are_refused_with_the_same_message(
+    both: Both, version: str
+) -> None:
+    both.repo.write_runbook(
+        [BUMP_STEP, step("echo", "echo {{ version }}")], version_scheme="semver"
+    )
+    assert both.export().returncode == 0
+    runner = both.runner(f"--version={version}")
+    script = both.bash(f"--version={version}")
+    assert (script.returncode, script.stderr) == (runner.returncode, runner.stderr)
+    assert runner.returncode == 2
+    assert runner.stderr.startswith("error: ")
+    assert "[1/" not in script.stdout + runner.stdout
+    assert markers(both.repo.root.parent) == []

@@ -198,7 +198,8 @@ def test_finding_line_is_path_line_text_and_type() -> None:
     finding = Finding("docs/release.rst", 12, "path", "no such file: dist/", diff="")
     assert finding_line(finding) == ("docs/release.rst:12: no such file: dist/ [runbook.path]")
     with_diff = Finding("docs/a.rst", 3, "mirror", "differs", diff="-a\n+b\n")
-    assert finding_line(with_diff) == "docs/a.rst:3: differs\n-a\n+b [runbook.mirror]"
+    # The type ends the message line; the diff follows on its own, indented lines.
+    assert finding_line(with_diff) == "docs/a.rst:3: differs [runbook.mirror]\n    -a\n    +b"
 
 
 @pytest.mark.parametrize(

@@ -905,6 +905,10 @@ NO_GIT = (
     "does not exist under SRCDIR (not in a git repository, so taken as the repository's root: "
     "set runbook_repo_root in conf.py)"
 )
+BUMP_GONE = (
+    ".. release-step:: b1\n   :kind: bump\n   :bump:\n      pyproject.toml project.version\n"
+)
+MYST_BUMP_GONE = "```{release-step} b1\n:kind: bump\n:bump: pyproject.toml project.version\n```\n"
 MANY_DEPS = "".join(f'  "dep{i:02}",\n' for i in range(12))
 
 MESSAGES = [
@@ -983,6 +987,22 @@ MESSAGES = [
         "git-add-of-a-missing-file-in-a-tree-without-git",
         rst(".. release-step:: s1\n\n   git add CHANGELOG.md\n"),
         (at("index.rst:8", f"`git add` names 'CHANGELOG.md', which {NO_GIT}", "path"),),
+    ),
+    Case(
+        "bump-target-missing-in-a-tree-without-git",
+        rst(BUMP_GONE),
+        (at("index.rst:6", f"bump target 'pyproject.toml' {NO_GIT}", "path"),),
+    ),
+    Case(
+        "myst-bump-target-missing-in-a-tree-without-git",
+        myst(MYST_BUMP_GONE),
+        (at("index.md:6", f"bump target 'pyproject.toml' {NO_GIT}", "path"),),
+    ),
+    Case(
+        "bump-target-missing-in-a-git-repository",
+        rst(BUMP_GONE),
+        (at("index.rst:6", "pyproject.toml: file not found (named as a bump target)", "path"),),
+        origin="",
     ),
     Case(
         "path-missing-in-a-git-repository",
@@ -1103,9 +1123,9 @@ def is_twin(case: Case) -> bool:
 
 
 def test_the_corpus_counts() -> None:
-    """At least 45 inputs, every bullet of the issue covered, MyST twins where they exist."""
+    """At least 60 inputs, every bullet of the issue covered, MyST twins where they exist."""
     failing = [case for case in CASES if case.status]
-    assert len(CASES) >= 45 and len(failing) >= 45
+    assert len(CASES) >= 60 and len(failing) >= 60
     twins = [case for case in CASES if is_twin(case)]
     assert len(twins) >= 20
     names = {case.name for case in CASES}

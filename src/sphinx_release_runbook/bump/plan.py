@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sphinx_release_runbook.bump.leftovers import sweep_leftovers
 from sphinx_release_runbook.bump.site import BumpError, BumpPathError, VersionSite
-from sphinx_release_runbook.bump.source import SourceFile, open_source, write_atomic_bytes
+from sphinx_release_runbook.bump.source import SourceFile, open_source
 from sphinx_release_runbook.bump.targets import apply, check_target, locate
+from sphinx_release_runbook.core.fs import write_atomic_bytes
 from sphinx_release_runbook.core.model import BumpTarget
 
 
@@ -66,7 +68,12 @@ def plan_edits(
 
 
 def write_edits(repo_root: Path, edits: list[FileEdit]) -> list[str]:
-    """Write every changed file atomically, at its real path; the paths written, in order."""
+    """Write every changed file atomically, at its real path; the paths written, in order.
+
+    The leftovers of an earlier, killed write of these files are swept first
+    (:func:`.leftovers.sweep_leftovers`; a caller that reports them sweeps before).
+    """
+    sweep_leftovers(repo_root, (target for edit in edits for target, _, _ in edit.changes))
     written = []
     for edit in edits:
         if edit.changed:

@@ -1,4 +1,4 @@
-"""A bump target's file as bytes: where it really is, how it is encoded, and its atomic write.
+"""A bump target's file as bytes: where it really is and how it is encoded.
 
 A file is read as bytes and decoded without newline translation, so its text
 holds every line ending as written (LF, CRLF, CR or a mix); writing encodes the
@@ -22,7 +22,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import tempfile
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,25 +142,3 @@ def _decode(data: bytes, codec: str, path: str) -> str:
         else:
             why = "is not UTF-8 (TOML files are UTF-8)"
         raise BumpError(f"{path}: cannot read: {where} {why}") from exc
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Replace the file *path* with *data* in one rename; the old content survives a crash.
-
-    *path* is the real path (no symbolic link), so the rename replaces the file
-    itself, keeping any link that points to it; the file's mode is kept.
-    """
-    directory = path.parent
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -60,6 +60,17 @@ class Finding:
         diff = "\n".join(f"    {line}" for line in self.diff.rstrip().splitlines())
         return f"{self.message}\n{diff}\n"
 
+    def terminal_text(self) -> str:
+        """``path:line: message [runbook.x]``, then the diff on indented lines of its own.
+
+        How the runner prints a finding: the type ends the message's line, never the
+        diff's last line (where it would read as part of the file).
+        """
+        head = f"{self.path}:{self.line}: {self.message} [{self.warning_type}]"
+        if not self.diff:
+            return head
+        return "\n".join([head, *(f"    {line}" for line in self.diff.rstrip().splitlines())])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -23,6 +24,8 @@ _IGNORE_ALL = "# Written by sphinx-release-runbook: cache, state, lock and logs.
 #: Modes of the private folder and of the files the runner writes in it.
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+#: How the temporary file of an atomic write ends (see :func:`leftover_pattern`).
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 class FileProblem(RunbookError):
@@ -56,18 +59,23 @@ def file_problem(exc: OSError, path: Path, doing: str, then: str = "") -> FilePr
     return FileProblem(message + (f"; {then}" if then else ""))
 
 
-def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Replace *path* with *text* in one rename; the old content survives any interruption.
+def write_atomic_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace the file *path* with *data* in one rename; the old content survives a crash.
 
-    The file keeps its mode, or gets *mode* when given (a new file made by
-    :func:`tempfile.mkstemp` is ``0600`` otherwise).
+    The data goes to a temporary file beside *path* (named as :func:`leftover_pattern`
+    says), is flushed to disk, then renamed over *path*.  The file keeps its mode,
+    or gets *mode* when given (a new file made by :func:`tempfile.mkstemp` is
+    ``0600`` otherwise).  The rename replaces *path* itself: given a symbolic
+    link, it replaces the link, so callers that keep links pass the real path.
     """
     directory = path.parent
     keep = path.stat().st_mode & 0o7777 if path.exists() else None
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX, dir=directory
+    )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         wanted = mode if mode is not None else keep
@@ -77,6 +85,21 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+    """:func:`write_atomic_bytes` of *text* in UTF-8, line endings as they are in *text*."""
+    write_atomic_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def leftover_pattern(name: str) -> re.Pattern[str]:
+    """The names of the temporary files :func:`write_atomic_bytes` makes beside *name*.
+
+    A process killed between the temporary file and its rename (SIGKILL, a
+    power cut) leaves one: ``.NAME.XXXXXXXX.tmp``, the eight characters being
+    :func:`tempfile.mkstemp`'s.
+    """
+    return re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}{re.escape(_TEMPORARY_SUFFIX)}")
 
 
 def open_private(path: Path, *, append: bool = False) -> int:

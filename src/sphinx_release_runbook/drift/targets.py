@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sphinx_release_runbook import bump
 from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.core.model import BumpTarget
 from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import BumpRef, located
 from sphinx_release_runbook.drift.repository import Repository
@@ -40,10 +41,19 @@ def check_bump_targets(repo: Repository, item: BumpRef) -> list[Finding]:
             continue
         if not repo.is_file(target.path) or isinstance(result, bump.BumpPathError):
             reported.add(target.path)
-            findings.append(located(item.source, "path", str(result)))
+            findings.append(located(item.source, "path", _path_message(repo, target, result)))
         else:
             findings.append(located(item.source, "version", str(result)))
     return findings
+
+
+def _path_message(repo: Repository, target: BumpTarget, error: bump.BumpError) -> str:
+    """Bump's own words, unless the file is missing from a root taken for want of git:
+    then the root is the likelier mistake, and the message says so."""
+    missing = not repo.exists(target.path) and not repo.escapes(target.path)
+    if repo.without_git and missing:
+        return repo.missing(f"bump target {target.path!r}")
+    return str(error)
 
 
 CHECK = Check("version", BumpRef, check_bump_targets)

@@ -7,14 +7,14 @@ commands; they run last, after the kind's own part (a question, the edits).
 
 from __future__ import annotations
 
-import contextlib
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from sphinx_release_runbook import bump
 from sphinx_release_runbook.core.model import Step, StepKind, VersionScheme
+from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import version_info
 from sphinx_release_runbook.runner import report
 from sphinx_release_runbook.runner.commands import Commands, describe_commands
@@ -26,11 +26,14 @@ from sphinx_release_runbook.runner.transcript import Console
 
 @dataclass(frozen=True)
 class Workspace:
-    """Where a run acts and for which version: what a bump step needs to plan its edits."""
+    """Where a run acts and for which release: what a bump step plans its edits with,
+    and the values a manual step's instructions are filled with."""
 
     root: Path
     version: str
     scheme: VersionScheme
+    #: Every placeholder's value for this release (:attr:`.validate.Release.values`).
+    values: Mapping[str, str] = field(default_factory=dict)
 
     def plan_edits(self, step: Step) -> list[bump.FileEdit]:
         info = version_info(self.version, self.scheme)
@@ -82,21 +85,26 @@ class CommandAction:
 class ManualAction:
     """``manual``: show the instructions and ask whether they are done.
 
-    Only a person can say so: ``--yes`` does not, ``--done STEP`` does.  With
-    neither a terminal nor ``--done`` the run stops here (:class:`ManualPending`).
+    The instructions are a plain-text template (``runbook.json`` keeps it as the
+    build wrote it); they are filled with the release's values the way commands
+    are, so the screen, the dry run and the transcript show what the page shows.
+    Only a person can say the step is done: ``--yes`` does not, ``--done STEP``
+    does.  With neither a terminal nor ``--done`` the run stops here
+    (:class:`ManualPending`).
     """
 
     def describe(self, item: PlannedStep, workspace: Workspace) -> list[str]:
         step = item.step
-        return [
-            f"  manual step; asks whether it is done (without a terminal: --done {step.id}):",
-            *(f"    {text}" for text in step.instructions.strip().splitlines()),
-            *describe_commands(item),
-        ]
+        head = f"  manual step; asks whether it is done (without a terminal: --done {step.id}):"
+        try:
+            text = instructions(step, workspace.values)
+        except StepFailed as exc:
+            return [head, f"    {exc}", *describe_commands(item)]
+        return [head, *(f"    {line}" for line in text), *describe_commands(item)]
 
     def do(self, item: PlannedStep, run: StepRun) -> None:
         step = item.step
-        for text in step.instructions.strip().splitlines():
+        for text in instructions(step, run.workspace.values):
             run.console.line(f"  {text}")
         question = f"Step {step.number} ({step.id}): done?"
         if step.id in run.done:
@@ -111,23 +119,19 @@ class ManualAction:
         run.commands.run(item)
 
 
-def sweep_leftovers(root: Path, step: Step) -> list[Path]:
-    """Remove what a killed atomic write of a target left: ``.NAME.XXXXXXXX.tmp`` beside it.
+def instructions(step: Step, values: Mapping[str, str]) -> list[str]:
+    """A manual step's instructions filled with *values*, line by line.
 
-    A SIGKILL between the temporary file and its rename leaves the temporary file,
-    an untracked file that fails the next clean-tree check.  The run holds the
-    lock, so no writer of ours is at work; the name is :func:`tempfile.mkstemp`'s.
+    Each line of the template is filled on its own, as the exported script fills
+    it (a line is one bash word there), so both print the same lines.  The build
+    checked every placeholder; a hand-edited ``runbook.json`` that breaks one
+    fails the step (before anything is shown as done), not the run.
     """
-    removed = []
-    for path in sorted({target.path for target in step.bump}):
-        target = root / path
-        pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
-        with contextlib.suppress(OSError):
-            for leftover in target.parent.iterdir():
-                if pattern.fullmatch(leftover.name) and leftover.is_file():
-                    leftover.unlink()
-                    removed.append(leftover)
-    return removed
+    try:
+        return [render(line, values) for line in step.instructions.strip().splitlines()]
+    except (PlaceholderError, TypeError, ValueError) as exc:  # a filter's own error, too
+        message = f"cannot fill the instructions of step {step.id!r} ({step.source}): {exc}"
+        raise StepFailed(message, "") from exc
 
 
 class BumpAction:
@@ -144,7 +148,7 @@ class BumpAction:
     def do(self, item: PlannedStep, run: StepRun) -> None:
         step = item.step
         _confirm(step, run)
-        for leftover in sweep_leftovers(run.workspace.root, step):
+        for leftover in bump.sweep_leftovers(run.workspace.root, step.bump):
             run.console.line(f"  removed {leftover.name}, left by an interrupted write")
         try:
             # Plan every file's edit, then write: a target that fails to parse leaves

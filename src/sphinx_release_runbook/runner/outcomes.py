@@ -9,6 +9,7 @@ continue.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
@@ -21,6 +22,7 @@ from sphinx_release_runbook.runner.report import Invocation, failure_lines, step
 from sphinx_release_runbook.runner.signals import no_interrupts
 from sphinx_release_runbook.runner.state import RunState, StateStore, Status
 from sphinx_release_runbook.runner.transcript import Console
+from sphinx_release_runbook.runner.validate import ValidationError, release_for
 
 
 @dataclass
@@ -67,6 +69,13 @@ class Outcomes:
         )
         return ExitCode.OK
 
+    def _values(self, state: RunState) -> Mapping[str, str] | None:
+        """The release's placeholder values, from the state (a resumed run has no other)."""
+        try:
+            return release_for(self.runbook, state.version, state.previous_version).values
+        except ValidationError:  # validated when the run began; a hand-edited state.json
+            return None
+
     def failed(self, state: RunState, current: PlannedStep | None, exc: StepFailed) -> ExitCode:
         assert current is not None, "stopped inside a step"
         with no_interrupts():
@@ -78,6 +87,7 @@ class Outcomes:
             str(exc),
             exc.output,
             self.invocation.resume_command(self.version),
+            values=self._values(state),
         )
         self._say(*lines, unsaved)
         return ExitCode.STEP_FAILED

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sphinx_release_runbook.bump import FileEdit
 from sphinx_release_runbook.core.findings import Finding
 from sphinx_release_runbook.core.model import Runbook, Step, Troubleshoot
+from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.runner.plan import PlannedStep
 from sphinx_release_runbook.runner.validate import Release
 
@@ -55,7 +56,8 @@ class Invocation:
 
 
 def finding_line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}: {finding.text()} [{finding.warning_type}]"
+    """A finding as the run prints it (:meth:`Finding.terminal_text`)."""
+    return finding.terminal_text()
 
 
 def header(runbook: Runbook, release: Release) -> list[str]:
@@ -113,6 +115,20 @@ def matching_troubleshoot(runbook: Runbook, output: str) -> list[Troubleshoot]:
     return matched
 
 
+def troubleshoot_text(entry: Troubleshoot, values: Mapping[str, str]) -> list[str]:
+    """An entry's fix filled with the release's *values*, line by line.
+
+    The fix is a plain-text template, as a manual step's instructions are.  A
+    report of a failure must not fail in turn: a placeholder that cannot be
+    filled (a hand-edited ``runbook.json``) leaves the text as written.
+    """
+    lines = entry.text.strip().splitlines()
+    try:
+        return [render(line, values) for line in lines]  # line by line, as for instructions
+    except (PlaceholderError, TypeError, ValueError):  # a filter's own error, too
+        return lines
+
+
 def failure_lines(
     runbook: Runbook,
     step: Step,
@@ -120,7 +136,13 @@ def failure_lines(
     reason: str,
     output: str,
     resume: str,
+    values: Mapping[str, str] | None = None,
 ) -> list[str]:
+    """The report of a failed step: where it is written, the matching fixes, how to resume.
+
+    The fixes are filled with *values* (the release's placeholders); without
+    them they are shown as written.
+    """
     lines = [
         f"FAILED {step_label(step, total)}: {reason}",
         f"  step:   {step.id}",
@@ -132,6 +154,6 @@ def failure_lines(
         lines.append(f"  troubleshooting: {entry.title} ({entry.source})")
         if entry.url:
             lines.append(f"    docs: {entry.url}")
-        lines.extend(f"    {text}" for text in entry.text.strip().splitlines())
+        lines.extend(f"    {text}" for text in troubleshoot_text(entry, values or {}))
     lines.append(f"  resume: {resume}")
     return lines

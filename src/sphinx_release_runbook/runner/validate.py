@@ -14,7 +14,6 @@ and tags, it passes the same parser: it reaches the shell too, as
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +83,6 @@ class Release:
     values: dict[str, str]
 
 
-def _reader(root: Path) -> Callable[[str], str]:
-    def read(path: str) -> str:
-        return (root / path).read_text(encoding="utf-8")
-
-    return read
-
-
 def _disagree(found: CurrentVersion) -> ValidationError:
     # Disagreeing sources are drift (``runbook.version``), with --force as well: exit 3.
     return ValidationError(
@@ -119,7 +111,9 @@ def current_version(
     """The current version: the bump targets (they must agree unless *allow_disagreement*,
     then the highest) and the newest tag, whichever is greater."""
     sources: list[tuple[str, str, str]] = []
-    for result in bump.read_current(runbook.bump_targets, _reader(root)):
+    # Read as a bump reads them (bytes, the file's own encoding, links inside the
+    # repository only): a coding cookie's Latin-1 file is as readable here as there.
+    for result in bump.read_current(runbook.bump_targets, root):
         if isinstance(result, bump.BumpError):
             raise ValidationError(f"cannot read the current version: {result}") from result
         sources.append((result.target.path, result.target.key, result.value))

@@ -16,7 +16,7 @@ import random
 import re
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,19 @@ from .test_acceptance import RUN, _assert_same_as_reference
 
 RESUME = ("--version", "0.4.0", "--resume", "--yes")
 GIT_LOCK = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_reaches_the_runs() -> Iterator[None]:
+    """The runs these tests start get SIGINT at its default, as from a terminal.
+
+    Tests started in the background inherit SIGINT ignored, and so would every run
+    they start: a SIGINT trial would then interrupt nothing.  With a handler here
+    instead, a child's SIGINT is back at its default once it executes the CLI.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _creates(repo: ArshaiRepo, *, started: bool = False) -> list[str]:
@@ -141,10 +154,12 @@ def _finish(repo: ArshaiRepo, log: list[str]) -> None:
         stale = GIT_LOCK.search(result.stdout + result.stderr)
         if result.returncode == ExitCode.STEP_FAILED and stale:
             # git itself leaves its lock when a signal lands between creating it and
-            # arming its cleanup (about 1 SIGTERM in 400 here); it says so, and, as git
-            # tells the maintainer, the stale lock is removed by hand.
+            # arming its cleanup (about 1 SIGTERM in 400 here), or when the runner's guard
+            # SIGKILLs a push whose receiving side (the local origin's receive-pack, in the
+            # step's group) holds the ref's lock; git says so, and, as git tells the
+            # maintainer, the stale lock is removed by hand.
             lock = Path(stale.group(1))
-            assert lock.is_relative_to(repo.root / ".git"), lock
+            assert lock.is_relative_to(repo.root / ".git") or lock.is_relative_to(repo.origin), lock
             lock.unlink()
             log.append(f"removed git's stale {lock.name}")
             continue
@@ -172,10 +187,13 @@ def test_a_random_signal_at_a_random_moment_then_resume_ends_like_an_uninterrupt
     out, err = process.communicate(timeout=60)
     seed = BASE_SEED * 1000 + trial
     log = [f"seed {seed}: {sig.name} after {delay:.3f}s -> {process.returncode}"]
-    # Saved and said so (130), killed outright (-SIGNAL: SIGKILL, or SIGTERM or Ctrl-C
-    # before the steps, when nothing is half-done), too late to matter (0), or Ctrl-C
-    # while Python itself was still starting (1, before anything was written).
-    early = process.returncode == 1 and "KeyboardInterrupt" in err and _state(repo) is None
+    # Saved and said so (130, also a Ctrl-C while the CLI is imported), killed outright
+    # (-SIGNAL: SIGKILL, or SIGTERM or Ctrl-C before the steps, when nothing is
+    # half-done), too late to matter (0), or Ctrl-C while the interpreter itself was
+    # still starting (its own message, before any code of ours ran or anything was
+    # written).
+    early = "Traceback" in err and "runbook" not in err and _state(repo) is None
+    assert "Traceback" not in err or early, (log, err)
     assert early or process.returncode in (ExitCode.INTERRUPTED, -sig, ExitCode.OK), (
         log,
         out,

@@ -5,15 +5,19 @@ Each used to be a traceback, leaving the state "running": a step's ``:cwd:``
 that does not exist (in a run and in a resume), ``.runbook/state.json`` being
 a folder, ``.runbook/logs`` being a file, a full disk, an absurdly long version.
 The full disk is ``/dev/full`` in place of the progress journal: every write to
-it fails with ENOSPC, as on a full disk.
+it fails with ENOSPC, as on a full disk; it needs no privilege, so that test
+runs everywhere.  Where a private mount namespace can be had, a second test
+also fills a real 64 KiB tmpfs under ``.runbook/`` (the state's own save).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -124,6 +128,51 @@ def test_a_logs_file_in_the_way_stops_before_anything_and_keeps_the_state(
     assert _calls(small_repo) == ["first"]
 
 
+DEV_FULL = Path("/dev/full")
+#: A :skip-if: runs after the step's state is saved and before its first command is
+#: journaled: it puts /dev/full where the journal is about to be opened (once only).
+PLANT_FULL = "[ -e ../planted ] || { touch ../planted; ln -s /dev/full .runbook/progress; }; false"
+
+
+def _dev_full() -> None:
+    if DEV_FULL.is_char_device():
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("/dev/full is missing (CI runs on Linux, which has it)")
+    pytest.skip("needs /dev/full (Linux)")
+
+
+def test_a_full_disk_stops_the_run_resumably(small_repo: SmallRepo) -> None:
+    """The progress journal on ``/dev/full``: recording a command's start fails, ENOSPC."""
+    _dev_full()
+    small_repo.write_runbook(
+        [
+            step("first", "echo first >> ../calls"),
+            step("fill", "echo fill >> ../calls", skip_if=PLANT_FULL),
+            step("last", "echo last >> ../calls"),
+        ]
+    )
+    result = small_repo.run("--version", "1.3.0")
+    assert result.returncode == ExitCode.OS_ERROR, result.stdout + result.stderr
+    progress = small_repo.root / ".runbook" / "progress"
+    assert _one_line_error(result.stderr) == (
+        f"STOPPED at [2/3] Fill: cannot record the progress in {progress}: No space left on "
+        "device; free some space on that disk; then continue with: python -m runbook run "
+        f"--version 1.3.0 --resume --runbook {small_repo.runbook_json}"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert _calls(small_repo) == ["first"]  # the command whose start was not recorded: not run
+    state = _state(small_repo)
+    assert (state["status"], state["current"], state["completed"]) == ("failed", "fill", ["first"])
+    # Not "interrupted in command 1": it never started, so --resume need not ask about it.
+    assert state["in_flight"] is None
+    assert not progress.is_symlink()  # the state saved since replaced the journal
+    resumed = small_repo.run("--version", "1.3.0", "--resume")
+    assert resumed.returncode == ExitCode.OK, resumed.stdout + resumed.stderr
+    assert "interrupted" not in resumed.stdout
+    assert _calls(small_repo) == ["first", "fill", "last"]  # nothing twice, nothing skipped
+
+
 FULL_DISK = r"""
 set -u
 mount -t tmpfs -o size=64k tmpfs "$ROOT/.runbook" || exit 99
@@ -157,7 +206,7 @@ def _namespaces() -> bool:
 
 
 @pytest.mark.skipif(not _namespaces(), reason="needs unshare -rm to mount a small tmpfs")
-def test_a_full_disk_stops_the_run_resumably(small_repo: SmallRepo) -> None:
+def test_a_full_filesystem_stops_the_state_save_resumably(small_repo: SmallRepo) -> None:
     """``.runbook/`` on a 64 KiB tmpfs, filled up by a step: the runner cannot save."""
     small_repo.write_runbook(
         [

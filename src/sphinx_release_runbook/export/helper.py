@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import json
 import os
 import re
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -44,7 +46,11 @@ from typing import Any, NoReturn
 
 USAGE = 2
 STEP_FAILED = 1
+DECLINED = 7
 MISSING_TOOLS = 8
+MANUAL_STEP = 9
+NEEDS_DECISION = 10
+OS_ERROR = 11
 INTERRUPTED = 130
 
 
@@ -379,14 +385,59 @@ class Site:
         self.lines, self.number, self.start, self.end, self.value = lines, number, start, end, value
 
 
-def _read_lines(path: str) -> list[str]:
+# Where a line ends (bump.source): Python at LF, CRLF or a lone CR; TOML at LF (a CR
+# before it belongs to the line; a lone CR is no TOML newline).  Never at a form feed
+# or the other breaks str.splitlines knows.
+_PYTHON_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_TOML_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_PYTHON_LINE_BYTES = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _codec(data: bytes, path: str) -> str:
+    """bump.source: TOML is UTF-8 (a byte order mark kept); Python as PEP 263 says."""
+    if not path.endswith(".py"):
+        return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    lines = iter(_PYTHON_LINE_BYTES.findall(data))
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            return stream.read().splitlines(keepends=True)
+        codec, _ = tokenize.detect_encoding(lambda: next(lines, b""))
+    except SyntaxError as exc:
+        if exc.msg == "invalid or missing encoding declaration":
+            return "utf-8"  # a first line that is not UTF-8: decoding says so
+        raise Refused(f"{path}: cannot read: {exc.msg} (its coding cookie)") from None
+    return codec
+
+
+def read_source(path: str) -> tuple[list[str], str]:
+    """A bump target's lines, each with its ending as written, and the codec to write it with.
+
+    Decoded without newline translation and encoded back with the same codec (a UTF-8
+    byte order mark included), so a bump changes the version's bytes and no others.
+    """
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
     except FileNotFoundError:
         raise Refused(f"{path}: file not found (named as a bump target)") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise Refused(f"{path}: cannot read: {exc}") from None
+    codec = _codec(data, path)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Refused(
+            f"{path}: cannot read: byte 0x{data[exc.start]:02x} on line {line} is not {codec}"
+        ) from None
+    if text.encode(codec) != data:
+        raise Refused(
+            f"{path}: cannot edit: its text in {codec} does not encode back to the same bytes"
+        )
+    pattern = _PYTHON_LINE if path.endswith(".py") else _TOML_LINE
+    return pattern.findall(text), codec
+
+
+def _read_lines(path: str) -> list[str]:
+    return read_source(path)[0]
 
 
 def locate(lines: list[str], path: str, key: str) -> Site:
@@ -723,6 +774,13 @@ def _stop_group(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def _default_signals() -> None:
+    """runner.execute: a step starts with Ctrl-C and SIGTERM at their defaults, even when
+    the script was started with them ignored (a background job, ``nohup``)."""
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def run_command(
     command: str, cwd: str, console: Console, deadline: float | None
 ) -> tuple[int | None, str, bool]:
@@ -735,6 +793,7 @@ def run_command(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_default_signals,
     )
     assert process.stdout is not None
     descriptor = process.stdout.fileno()
@@ -807,36 +866,57 @@ def _judge(step: dict[str, Any], expect: str, output: str) -> None:
 
 
 def _attempt(
-    step: dict[str, Any], commands: Sequence[str], cwd: str, expect: str, console: Console
+    step: dict[str, Any],
+    commands: Sequence[str],
+    cwd: str,
+    expect: str,
+    console: Console,
+    journal: Journal,
+    first: int,
 ) -> None:
     timeout = step["timeout"]
     deadline = time.monotonic() + timeout if timeout else None
     outputs: list[str] = []
-    for command in commands:
+    for index in range(first, len(commands)):
+        command = commands[index]
         console.line("$ " + command)
+        # Recorded before it starts: if this cannot be written, it does not run.
+        journal.note_start(step["id"], index, len(commands), command)
         status, output, timed_out = _spawn(command, cwd, console, deadline)
         outputs.append(output)
         if timed_out:
+            # Stopped half-way, its effect unknown: it stays recorded as started.
             raise StepFailed(
                 "timed out after {} in `{}` (stopped; it may have done part of its work)".format(
                     step["timeout_text"], command
                 ),
                 "".join(outputs),
             )
+        journal.note_end()
         if status != 0:
             raise StepFailed(f"`{command}` exited with status {status}", "".join(outputs))
     _judge(step, expect, "".join(outputs))
 
 
 def run_commands(
-    step: dict[str, Any], commands: Sequence[str], cwd: str, expect: str, console: Console
+    step: dict[str, Any],
+    commands: Sequence[str],
+    cwd: str,
+    expect: str,
+    console: Console,
+    journal: Journal | None = None,
+    first: int = 0,
 ) -> None:
     if not commands:
         return
+    journal = journal or Journal("")
+    first = min(first, len(commands))
+    if first:
+        console.line(f"(resuming after command {first} of {len(commands)})")
     attempts = 1 + max(step["retry"], 0)
     for attempt in range(1, attempts + 1):
         try:
-            _attempt(step, commands, cwd, expect, console)
+            _attempt(step, commands, cwd, expect, console, journal, first)
             return
         except StepFailed as exc:
             if attempt == attempts:
@@ -876,26 +956,270 @@ def failure_lines(
     return lines
 
 
+# --- a command that may have run in part (runner.commands' journal, runner.resume) -------
+
+
+class JournalProblem(Exception):
+    """The start of a command could not be recorded (core.fs.FileProblem): it did not run."""
+
+
+def _fix_for(number: int | None, path: str) -> str:
+    """core.fs._fix_for: what the user can do about an OS error on *path*."""
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk"
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"make {path} writable for this user"
+    if number == errno.EISDIR:
+        return f"a folder is in the way: remove it (rm -r {path})"
+    if number in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is in the way of a folder: remove or rename it"
+    if number == errno.ENAMETOOLONG:
+        return "use a shorter name"
+    if number == errno.ENOENT:
+        return f"create {os.path.dirname(path)} (or check the path)"
+    return "fix that path"
+
+
+def file_problem(exc: OSError, path: str, doing: str) -> str:
+    """core.fs.file_problem's one line: ``cannot DOING PATH: REASON; FIX``."""
+    return f"cannot {doing} {path}: {exc.strerror or exc}; {_fix_for(exc.errno, path)}"
+
+
+class Journal:
+    """The command of a run that started and was not seen to end, kept in one small file.
+
+    The runner keeps it in its state (``in_flight``); the script has no state, so
+    the record is a file per release: written before a command starts, removed
+    when it ends.  A run that reaches that step again finds it and asks, as
+    ``--resume`` does, whether the command may run again.  An empty path keeps
+    nothing (a dry run).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def read(self) -> dict[str, Any] | None:
+        if not self.path:
+            return None
+        try:
+            with open(self.path, encoding="utf-8") as stream:
+                record = json.load(stream)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise Refused(
+                f"cannot read {self.path}: {exc}; it records a command a run was interrupted "
+                "in: look at what that run did, then delete the file",
+                OS_ERROR,
+            ) from None
+        return record if isinstance(record, dict) else None
+
+    def note_start(self, step_id: str, index: int, total: int, command: str) -> None:
+        if not self.path:
+            return
+        record = {"step": step_id, "command": index, "of": total}
+        directory = os.path.dirname(self.path) or "."
+        try:
+            _private_folder(directory)
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".journal.")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(record, stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            # The command does not run: the run stops as on any file it cannot write.
+            raise JournalProblem(
+                file_problem(exc, os.path.abspath(self.path), "record the progress in")
+            ) from None
+
+    def note_end(self) -> None:
+        if self.path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+
+
+def _private_folder(directory: str) -> None:
+    """``.runbook/`` as the runner keeps it: 0700, ignored by git as a whole."""
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    ignore = os.path.join(directory, ".gitignore")
+    if not os.path.exists(ignore):
+        with open(ignore, "w", encoding="utf-8") as stream:
+            stream.write("# Written by sphinx-release-runbook.\n*\n")
+
+
+def judged_whole(step: dict[str, Any]) -> bool:
+    """runner.commands.judged_whole: the verdict needs every command of one attempt."""
+    return bool(step["expect"] or step["expect_empty"] or step["retry"])
+
+
+def safe_to_repeat(step: dict[str, Any]) -> str | None:
+    """runner.resume.safe_to_repeat: why *step* may run a command again without asking."""
+    if step["skip_if"]:
+        return "its :skip-if: is checked first"
+    if step["kind"] == "check":
+        return "it is a check"
+    if step["kind"] == "wait":
+        return "it is a wait step (it polls)"
+    return None
+
+
+def _brief(command: str, limit: int = 60) -> str:
+    first = command.strip().splitlines()[0].rstrip(" \\") if command.strip() else command
+    return first if first == command.strip() and len(first) <= limit else first[:limit] + " …"
+
+
+def _choose(question: str, choices: Sequence[tuple[str, str]]) -> str | None:
+    """runner.prompts.Prompter.choose on the terminal; None when nobody can answer."""
+    keys = [key for key, _ in choices]
+    menu = ", ".join(f"[{key}] {meaning}" for key, meaning in choices)
+    while True:
+        sys.stdout.write(f"{question}\n  {menu} (default {keys[-1]}): \n")
+        sys.stdout.flush()
+        answer = sys.stdin.readline()
+        if not answer:
+            return None
+        answer = answer.strip().lower() or keys[-1]
+        if answer in keys:
+            return answer
+        sys.stdout.write(f"Please answer {', '.join(keys)}.\n")
+
+
+def resume_point(
+    step: dict[str, Any],
+    commands: Sequence[str],
+    journal: Journal,
+    answers: dict[str, str],
+    console: Console,
+) -> str:
+    """runner.resume.resumption for the script: where the step picks up.
+
+    The first command to run (``"0"``...), or ``"done"`` (its interrupted command
+    took effect and its verdict needs a whole attempt).  Raises :class:`Refused`
+    with exit 10 when only the maintainer can say, 7 when they say stop.
+    *answers* holds ``repeat``, ``done``, ``again``, ``after`` and ``resume``.
+    """
+    record = journal.read()
+    if record is None or record.get("step") != step["id"]:
+        return "0"
+    total = len(commands)
+    index = int(record.get("command", 0))
+    command = _brief(commands[index]) if index < total else "?"
+    where = f"command {index + 1} of {total} (`{command}`)"
+    head = f"step {step['id']} was interrupted in {where}"
+    restart_at = "0" if judged_whole(step) else str(index)
+    reason = safe_to_repeat(step)
+    if reason is not None:
+        console.line(f"note: {head}; running it again: {reason}")
+        return restart_at
+    if answers["repeat"] == "1":
+        console.line(f"note: {head}; running it again (--repeat {step['id']})")
+        return restart_at
+    if answers["done"] == "1":
+        return _took_effect(
+            step, journal, index, f"{head}; it took effect (--done {step['id']})", console
+        )
+    doubt = "it may or may not have taken effect"
+    if sys.stdin.isatty():
+        answer = _choose(
+            f"Step {step['id']} was interrupted in {where}; {doubt}.",
+            [("r", "run it again"), ("d", "it took effect: continue after it"), ("s", "stop")],
+        )
+        if answer == "r":
+            console.line(f"note: {head}; running it again (you said so)")
+            return restart_at
+        if answer == "d":
+            return _took_effect(
+                step, journal, index, f"{head}; it took effect (you said so)", console
+            )
+        if answer == "s":
+            raise Refused(
+                "STOPPED at {}: you answered no. Continue later with: {}".format(
+                    step["label"], answers["resume"]
+                ),
+                DECLINED,
+            )
+    raise Refused(
+        "\n".join(
+            [
+                "STOPPED at {}: {}; {}, and the step declares no :skip-if: and is no check, "
+                "so it does not run again on its own. Look (the transcript, the remote), "
+                "then:".format(step["label"], head, doubt),
+                "  run it again: " + answers["again"],
+                "  or, if it took effect, continue after it: " + answers["after"],
+            ]
+        ),
+        NEEDS_DECISION,
+    )
+
+
+def _took_effect(
+    step: dict[str, Any], journal: Journal, index: int, notice: str, console: Console
+) -> str:
+    journal.note_end()
+    if judged_whole(step):
+        console.line(f"note: {notice}; the step counts as done")
+        return "done"
+    console.line(f"note: {notice}")
+    return str(index + 1)
+
+
+def check_answers(
+    name: str,
+    journal: Journal,
+    done: Sequence[str],
+    repeat: Sequence[str],
+    kinds: dict[str, str],
+) -> None:
+    """runner.resume.check_answers: ``--done`` and ``--repeat`` each answer a question."""
+    ids = list(kinds)
+    for flag, named in (("--done", done), ("--repeat", repeat)):
+        for step_id in named:
+            if step_id not in kinds:
+                raise Refused(
+                    f"{flag} {step_id}: runbook {name!r} has no step {step_id!r}; its steps "
+                    f"are: {', '.join(ids)}"
+                )
+    record = journal.read()
+    stopped_in = record.get("step") if record else None
+    for step_id in repeat:
+        if stopped_in != step_id:
+            stopped = f"step {stopped_in!r}" if stopped_in else "no step"
+            raise Refused(
+                f"--repeat {step_id}: the last run did not stop inside step {step_id!r} with "
+                f"a command that may have run (it stopped in {stopped}); --repeat answers "
+                "the question a continued run asks about such a step"
+            )
+    for step_id in done:
+        if kinds[step_id] == "manual" or stopped_in == step_id:
+            continue
+        raise Refused(
+            f"--done {step_id}: step {step_id!r} is a {kinds[step_id]} step; --done names a "
+            "manual step (done by hand), or, with --from, the step whose command the last run "
+            "was interrupted in (when that command took effect)"
+        )
+
+
 # --- bump (the script's own edit of each target) ---------------------------------------
 
 
 def plan_bump(
     targets: Sequence[Sequence[str]], version: str, scheme: str
-) -> tuple[list[str], list[tuple[str, list[str]]]]:
+) -> tuple[list[str], list[tuple[str, bytes]]]:
     """The edit lines a dry run shows, and each file's new lines; nothing is written."""
     info = version_info(version, scheme)
-    by_file: dict[str, tuple[str, list[str], list[str]]] = {}
+    by_file: dict[str, tuple[str, list[str], str, list[str]]] = {}
     order: list[str] = []
     for path, key in targets:
         real = os.path.realpath(path)
         if real not in by_file:
-            by_file[real] = (path, _read_lines(path), [])
+            by_file[real] = (path, *read_source(path), [])
             order.append(real)
-        by_file[real][2].append(key)
+        by_file[real][3].append(key)
     shown_lines: list[str] = []
-    writes: list[tuple[str, list[str]]] = []
+    writes: list[tuple[str, bytes]] = []
     for real in order:
-        path, lines, keys = by_file[real]
+        path, lines, codec, keys = by_file[real]
         lines = list(lines)
         for key in keys:
             site = locate(lines, path, key)
@@ -909,16 +1233,26 @@ def plan_bump(
                 shown_lines.append(f"{where} already {after.strip()}")
             else:
                 shown_lines += [where, "    - " + before.strip(), "    + " + after.strip()]
-        writes.append((real, lines))
+        text = "".join(lines)
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError as exc:
+            raise Refused(
+                f"{path}: cannot write {exc.object[exc.start : exc.end]!r} in the file's "
+                f"encoding ({codec})"
+            ) from None
+        writes.append((real, data))
     return shown_lines, writes
 
 
-def write_bump(writes: Sequence[tuple[str, list[str]]]) -> None:
-    for real, lines in writes:
+def write_bump(writes: Sequence[tuple[str, bytes]]) -> None:
+    for real, data in writes:
         directory = os.path.dirname(real)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".runbook.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write("".join(lines))
+        # Named as the runner names it: a run's bump step removes what a killed write left.
+        prefix = "." + os.path.basename(real) + "."
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, os.stat(real).st_mode & 0o7777)
         os.replace(temporary, real)
 
@@ -1005,12 +1339,41 @@ def main(argv: Sequence[str]) -> int:
         except StepFailed as exc:
             _fail_step(console, args, exc)
         return 0 if status == 0 else 10
-    elif command == "commands":  # TROUBLESHOOT STEP RESUME CWD EXPECT COMMAND...
+    elif command == "commands":  # TROUBLESHOOT STEP RESUME CWD EXPECT JOURNAL FIRST COMMAND...
         console = Console(masker_from_environment())
+        journal = Journal(args[5])
+        step = json.loads(args[1])
         try:
-            run_commands(json.loads(args[1]), args[5:], args[3], args[4], console)
+            run_commands(step, args[7:], args[3], args[4], console, journal, int(args[6]))
         except StepFailed as exc:
             _fail_step(console, args, exc)
+        except JournalProblem as exc:  # runner.outcomes.os_error
+            console.line(
+                f"STOPPED at {step['label']}: {exc}; then continue with: {args[2]}", err=True
+            )
+            return OS_ERROR
+    elif command == "resume-point":  # TROUBLESHOOT STEP RESUME JOURNAL REPEAT DONE AGAIN AFTER
+        # COMMAND...: notes on stdout, the first command to run (or "done") on descriptor 3
+        console = Console(masker_from_environment())
+        answers = {"resume": args[2], "repeat": args[4], "done": args[5]}
+        answers.update(again=args[6], after=args[7])
+        try:
+            point = resume_point(json.loads(args[1]), args[8:], Journal(args[3]), answers, console)
+        except Refused as exc:
+            for text in str(exc).splitlines():
+                console.line(text, err=True)
+            return exc.code
+        os.write(3, point.encode())
+    elif command == "forget":  # JOURNAL ID: the step is done; its record goes
+        journal = Journal(args[0])
+        record = journal.read()
+        if record is not None and record.get("step") == args[1]:
+            journal.note_end()
+    elif command == "answers":  # NAME JOURNAL N DONE*N M REPEAT*M (ID KIND)...
+        count = int(args[2])
+        done, rest = args[3 : 3 + count], args[3 + count :]
+        repeat, pairs = rest[1 : 1 + int(rest[0])], rest[1 + int(rest[0]) :]
+        check_answers(args[0], Journal(args[1]), done, repeat, dict(_pairs(pairs)))
     elif command == "bump":  # TROUBLESHOOT STEP RESUME VERSION SCHEME DRY PATH KEY...
         console = Console(masker_from_environment())
         dry = args[5] == "1"

@@ -201,6 +201,9 @@ def _step_function(compiler: _Compiler, step: Step, index: int, total: int) -> s
         "id": step.id,
         "source": str(step.source),
         "url": step.url,
+        "kind": step.kind,
+        "skip_if": bool(step.skip_if),
+        "expect": bool(step.expect),
         "expect_empty": bool(step.expect_empty),
         "retry": retry,
         "interval": interval,
@@ -242,7 +245,7 @@ def _step_function(compiler: _Compiler, step: Step, index: int, total: int) -> s
 def _usage(runbook: Runbook, script_name: str) -> list[str]:
     synopsis = (
         f"Usage: {script_name} --version VERSION [--dry-run] [--yes] "
-        "[--from STEP | --only STEP...] [--secret NAME...]"
+        "[--from STEP | --only STEP...] [--done STEP...] [--repeat STEP...] [--secret NAME...]"
     )
     lines = [
         synopsis,
@@ -253,12 +256,21 @@ def _usage(runbook: Runbook, script_name: str) -> list[str]:
         "  --version VERSION  the version to release (X.Y.Z), or major, minor, patch to",
         "                     increase the current one (required)",
         "  --dry-run          print every command with the values filled in; change nothing",
-        "  --yes              answer yes at every question (for CI)",
+        "  --yes              answer yes at every :confirm: question (for CI); it does not",
+        "                     say a manual step is done (--done does) or that a half-run",
+        "                     command may run again (--repeat does)",
         "  --from STEP        start at this step",
         "  --only STEP        run only this step (repeatable)",
+        "  --done STEP        STEP is done: a manual step you did by hand (needed without a",
+        "                     terminal), or the step whose interrupted command took effect",
+        "                     (the run continues after it); repeatable",
+        "  --repeat STEP      run STEP's interrupted command again (you checked it did not",
+        "                     take effect); repeatable",
         "  --secret NAME      mask the value of environment variable NAME too (repeatable)",
         "Exit codes: 0 done, 1 a step failed, 2 bad usage or bad --version, 6 needs",
-        "confirmation but no terminal, 7 declined, 8 a required tool is missing, 130 interrupted.",
+        "confirmation but no terminal, 7 declined, 8 a required tool is missing, 9 a manual",
+        "step and no terminal (do it, then --done STEP), 10 a step may have run in part",
+        "(check, then --repeat or --done it), 11 a file could not be written, 130 interrupted.",
     ]
     return [_quote(line) for line in lines]
 
@@ -331,6 +343,7 @@ def render_script(runbook: Runbook, script_name: str = "release.sh") -> str:
             "troubleshoot": _quote(json.dumps(troubleshoot, ensure_ascii=False)),
         },
         step_ids=_array(_quote(step.id) for step in runbook.steps),
+        step_kinds=_array(_quote(step.kind) for step in runbook.steps),
         usage=_usage(runbook, script_name),
         declared=declared,
         functions=functions,

@@ -103,6 +103,19 @@ class Commands:
             if self.lock is not None:
                 self.lock.set_group(None)
 
+    def _note_start(self, index: int) -> None:
+        """Journal that command *index* starts; if that fails, it never started.
+
+        The state saved on the way out must not say the command is in flight: it
+        did not run, so ``--resume`` has nothing to ask about it.
+        """
+        try:
+            self.store.note_start(self.state, index)
+        except FileProblem:
+            self.state.in_flight = None
+            self.state.group = None
+            raise
+
     def _check_guard(self, command: str) -> None:
         """No command starts unguarded (see :mod:`.guard`)."""
         if self.guard is not None and not self.guard.alive():
@@ -149,7 +162,7 @@ class Commands:
             self.console.line(f"$ {command}")
             # Recorded before it starts: if this cannot be written, it does not run.
             self._check_guard(command)
-            self.store.note_start(self.state, index)
+            self._note_start(index)
             result = self._spawn(command, deadline, index)
             outputs.append(result.output)
             if result.timed_out:

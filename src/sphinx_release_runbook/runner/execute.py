@@ -43,6 +43,8 @@ _IDLE = 0.1
 # background child that still holds the pipe, before giving up on it.
 _DRAIN = 0.2
 _PR_SET_PDEATHSIG = 1
+#: Signals every step's command starts with at their default disposition.
+STEP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def _load_libc() -> ctypes.CDLL | None:
@@ -61,6 +63,11 @@ def _child_setup(guard_fd: int | None, parent: int) -> Callable[[], None]:
     """What the child does between fork and exec (after ``setsid``)."""
 
     def setup() -> None:
+        # A runner started with SIGINT or SIGTERM ignored (a background job of a script,
+        # `nohup`) keeps them so, but its steps start as from a terminal: a step's own
+        # Ctrl-C handling works, and the SIGTERM that stops the group is not lost.
+        for number in STEP_SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
         if _LIBC is not None:
             _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
         if os.getppid() != parent:  # the runner died before the line above: do not run

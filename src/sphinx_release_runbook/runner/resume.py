@@ -312,7 +312,7 @@ def resumption(
         raise Declined(f"resume of step {step.id}")
     raise NeedsDecision(
         f"step {step.id} was interrupted in {where}; {doubt}, and the step declares no "
-        ":skip-if: and is no check, so the runner does not run it again on its own. Look "
+        ":skip-if: and is no check, so it does not run again on its own. Look "
         "(the transcript, the remote), then",
         [
             f"run it again: {again}",

@@ -17,7 +17,7 @@ from sphinx_release_runbook.core.errors import ExitCode
 @click.option(
     "--version",
     "version",
-    metavar="VERSION",
+    metavar="X.Y.Z|major|minor|patch",
     help="The version to release (X.Y.Z), or major, minor, patch to increase the current one "
     "(the greater of the version files and the newest tag).",
 )

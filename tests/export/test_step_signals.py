@@ -1,0 +1,70 @@
+"""A run started with Ctrl-C ignored still starts its steps as a terminal would.
+
+A shell script that starts a job in the background (``runbook run ... &``) or
+``nohup`` leaves SIGINT (and SIGHUP) ignored, and an ignored signal is inherited
+through ``exec``.  The runner and the exported script keep it so for
+themselves, as the shell meant, but every step's command starts with SIGINT,
+SIGTERM, SIGHUP and SIGQUIT at their defaults: a step's own Ctrl-C handling
+(a test suite that interrupts itself, ``timeout -s INT``) works as it does
+from a terminal, and the SIGTERM that stops a step's group is not lost.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from runner.conftest import step
+
+from .conftest import Both, write_runbook
+
+SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+PROBE = (
+    "python3 -c \"import signal; print(*('%s=%s' % (n, 'ignored' if signal.getsignal("
+    "getattr(signal, n)) is signal.SIG_IGN else 'default') for n in "
+    f'{SIGNALS!r}))"'
+)
+
+
+def _ignoring() -> None:
+    for name in SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def _started_ignoring(argv: list[str], pair: Both) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv,
+        cwd=pair.repo.root,
+        env=pair.repo.env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_ignoring,
+    )
+
+
+def test_steps_start_with_the_stopping_signals_at_their_defaults(twins: tuple[Both, Both]) -> None:
+    expected = " ".join(f"{name}=default" for name in SIGNALS)
+    for pair, runner in zip(twins, (True, False), strict=True):
+        write_runbook(pair.repo, [step("probe", PROBE)])
+        if runner:
+            argv = [
+                sys.executable,
+                "-m",
+                "runbook",
+                "run",
+                "--runbook",
+                str(pair.repo.runbook_json),
+            ]
+        else:
+            assert pair.export().returncode == 0
+            argv = ["bash", str(pair.script)]
+        # The probe itself, started the same way but not by a run, sees them ignored.
+        direct = _started_ignoring(["bash", "-c", PROBE], pair)
+        assert direct.stdout.split() == [f"{name}=ignored" for name in SIGNALS], direct.stderr
+        result = _started_ignoring([*argv, "--version", "1.3.0"], pair)
+        assert result.returncode == 0, (runner, result.stdout, result.stderr)
+        assert expected in result.stdout.splitlines(), (runner, result.stdout)

@@ -1,48 +1,54 @@
-"""Runner overhead: 200 trivial commands through the runner vs plain bash.
+"""Runner overhead: N one-command steps through the CLI vs a bash script of the same lines.
 
-Both sides run the same 200 commands, each in its own ``bash -o pipefail -c``
-(the runner starts one shell per command, so that is the fair baseline), in one
-process run of this script.  Two runner figures:
+Each step of the generated runbook runs one command (``echo step N``), so the
+per-step cost of the runner (its state, journal, transcript, masking and
+process handling) is what is measured, not the command.  Candidates, in turn
+in every repetition (round robin), each on its own git repository:
 
-* in process: a :class:`~sphinx_release_runbook.runner.Session` over the loaded
-  runbook.json: validation (git calls), plan, lock, state and journal,
-  transcript, masking, live streaming.  This is the runner's own overhead and
-  the figure the target (ratio under 1.5) is about;
-* CLI: ``python -m runbook run`` as a user types it, adding the interpreter
-  start and imports (a constant, about 0.3 s, not a per-command cost).
+* ``runbook``: ``python -m runbook run --runbook runbook.json --version V --yes``
+  as a user types it, start-up included;
+* ``exported``: the checklist script ``python -m runbook export`` writes for
+  the same runbook, run with ``bash script --version V --yes``;
+* ``bash``: the baseline, a bash script whose lines run the same commands the
+  way the runner does, each in its own ``bash -o pipefail -c``.
 
-Prints the ratios; no assertion, the numbers are for the issue note.
+Printed per size (125, 500 and 1000 steps by default) for the runner, and per
+``--exported-steps`` size (25 by default: the script starts ``python3``
+several times per step) for the exported script: the min and median time per
+step of each and the ratios against the baseline measured in the same round.
+The runner's per-step cost should not grow with the number of steps.
 
-    python benchmarks/runner_overhead.py [--commands 200] [--repeat 3]
+    python benchmarks/runner_overhead.py [--steps 125 500 1000] [--exported-steps 25]
+        [--repeat 5] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
+import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import Samples, per_unit_line, python_env, ratio_line, round_robin, run_quietly
 
 from sphinx_release_runbook.core.model import BumpTarget, Export, Runbook, Source, Step
 
-STEP_SIZE = 10  # commands per step: a guide groups commands into steps
+
+def command(index: int) -> str:
+    return f"echo step {index}"
 
 
-def commands(count: int) -> list[str]:
-    return [f"echo command {index}" for index in range(count)]
+def write_runbook(path: Path, steps: int) -> None:
+    """A runbook of *steps* one-command steps, then one that holds the version source.
 
-
-def write_project(root: Path, count: int) -> Path:
-    """A project at version 1.0.0 and a runbook.json of *count* commands (no bump step)."""
-    (root / "pyproject.toml").write_text('[project]\nname = "bench"\nversion = "1.0.0"\n')
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    The last step (``true``) holds the runbook's :bump: target, with no bump of its
+    own kind: validation reads the current version from pyproject.toml as in a real
+    guide, and nothing is written into the repository.
+    """
     source = Source("release", "docs/release.rst", 1)
-    all_commands = commands(count)
-    steps = [
+    items = [
         Step(
             id=f"step-{number}",
             number=number,
@@ -50,106 +56,117 @@ def write_project(root: Path, count: int) -> Path:
             kind="command",
             runbook="bench",
             source=source,
-            commands=all_commands[start : start + STEP_SIZE],
+            commands=[command(number)],
         )
-        for number, start in enumerate(range(0, count, STEP_SIZE), start=1)
+        for number in range(1, steps + 1)
     ]
-    # The version is read from pyproject.toml through a bump target of a manual
-    # step that is never selected: validation does the real work, nothing is bumped.
-    steps.append(
+    items.append(
         Step(
             id="version-source",
-            number=len(steps) + 1,
+            number=steps + 1,
             title="Version source",
-            kind="manual",
+            kind="command",
             runbook="bench",
             source=source,
+            commands=["true"],
             bump=[BumpTarget("pyproject.toml", "project.version")],
         )
     )
-    runbook = Runbook("bench", "Benchmark", "pep440", "v{{ version }}", "bench", source, steps)
-    path = root.parent / "runbook.json"
-    path.write_text(Export(project="bench", runbooks=[runbook]).to_json())
-    return path
+    runbook = Runbook("bench", "Benchmark", "pep440", "v{{ version }}", "bench", source, items)
+    path.write_text(Export(project="bench", runbooks=[runbook]).to_json(), encoding="utf-8")
 
 
-def plain_bash(count: int, cwd: Path) -> float:
-    started = time.perf_counter()
-    for command in commands(count):
-        subprocess.run(
-            ["bash", "-o", "pipefail", "-c", command],
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            check=True,
-        )
-    return time.perf_counter() - started
+def write_repository(root: Path) -> None:
+    root.mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "bench"\nversion = "1.0.0"\n')
+    (root / ".gitignore").write_text(".runbook/\n")
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run([*git, "add", "."], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "start"], cwd=root, check=True)
 
 
-def through_runner(runbook_json: Path, cwd: Path, count: int, version: str) -> float:
-    selected = [arg for n in range(1, count // STEP_SIZE + 1) for arg in ("--only", f"step-{n}")]
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "runbook",
-            "run",
-            "--runbook",
-            str(runbook_json),
-            "--version",
-            version,
-            "--yes",
-            *selected,
-        ],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        check=True,
-    )
-    return time.perf_counter() - started
+def write_baseline(path: Path, steps: int) -> None:
+    lines = ["#!/usr/bin/env bash", "set -e"]
+    lines += [
+        f"bash -o pipefail -c {shlex.quote(command(number))}" for number in range(1, steps + 1)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def in_process(runbook_json: Path, cwd: Path, count: int, version: str) -> float:
-    from sphinx_release_runbook.runner import RunOptions, Session
-    from sphinx_release_runbook.runner.secrets import Masker
-    from sphinx_release_runbook.runner.transcript import Console
-
-    selected = tuple(f"step-{n}" for n in range(1, count // STEP_SIZE + 1))
-    with open(os.devnull, "w") as sink:
-        started = time.perf_counter()
-        runbook = Export.load(runbook_json).runbook()
-        console = Console(Masker(), out=sink, err=sink)
-        options = RunOptions(version=version, assume_yes=True, only=selected)
-        code = Session(runbook, cwd, options, console).run()
-        elapsed = time.perf_counter() - started
-    assert code == 0, code
-    return elapsed
+def measure(
+    work: Path, steps: int, repeat: int, runner: bool = True, exported: bool = True
+) -> dict[str, Samples]:
+    env = python_env(work)
+    root = work / f"repo-{steps}"
+    write_repository(root)
+    runbook_json = work / f"runbook-{steps}.json"
+    write_runbook(runbook_json, steps)
+    script = work / f"exported-{steps}.sh"
+    export = ["export", "--runbook", str(runbook_json), "-o", str(script)]
+    run_quietly([sys.executable, "-m", "runbook", *export], root, env)
+    baseline = work / f"baseline-{steps}.sh"
+    write_baseline(baseline, steps)
+    # Every run is a new release (a higher patch each time; the warm-up is 0), so none
+    # resumes another.
+    runbook = [sys.executable, "-m", "runbook", "run", "--runbook", str(runbook_json), "--yes"]
+    candidates = {
+        "runbook": lambda n: run_quietly([*runbook, "--version", f"1.1.{n + 1}"], root, env),
+        "exported": lambda n: run_quietly(
+            ["bash", str(script), "--version", f"1.2.{n + 1}", "--yes"], root, env
+        ),
+        "bash": lambda n: run_quietly(["bash", str(baseline)], root, env),
+    }
+    if not runner:
+        del candidates["runbook"]
+    if not exported:
+        del candidates["exported"]
+    return round_robin(candidates, repeat)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--commands", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--steps", type=int, nargs="+", default=[125, 500, 1000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--exported-steps",
+        type=int,
+        nargs="*",
+        default=[25],
+        help="the sizes the exported script is measured at (it starts python3 several times "
+        "per step, so a long run of it would take minutes)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 10 steps, 1 repetition")
     args = parser.parse_args()
+    sizes, repeat = ([10], 1) if args.quick else (sorted(args.steps), args.repeat)
+    exported_sizes = [10] if args.quick else sorted(args.exported_steps)
+    per_step: dict[int, Samples] = {}
     with tempfile.TemporaryDirectory() as temporary:
-        root = Path(temporary) / "project"
-        root.mkdir()
-        runbook_json = write_project(root, args.commands)
-        bash_times, session_times, cli_times = [], [], []
-        for attempt in range(args.repeat):
-            bash_times.append(plain_bash(args.commands, root))
-            # A new version each time: each run is a fresh release.
-            session_times.append(in_process(runbook_json, root, args.commands, f"1.1.{attempt}"))
-            cli_times.append(through_runner(runbook_json, root, args.commands, f"1.2.{attempt}"))
-    bash = statistics.median(bash_times)
-    session = statistics.median(session_times)
-    cli = statistics.median(cli_times)
-    per = 1000 / args.commands
-    print(f"{args.commands} commands, median of {args.repeat}:")
-    print(f"  plain bash:         {bash:.3f}s ({bash * per:.2f} ms/command)")
-    print(f"  runner, in process: {session:.3f}s ({session * per:.2f} ms/command)")
-    print(f"  runner, CLI:        {cli:.3f}s (with interpreter start and imports)")
-    print(f"ratio runner/bash (in process): {session / bash:.2f} (target < 1.5)")
-    print(f"ratio runner/bash (CLI):        {cli / bash:.2f}")
+        for steps in sizes:
+            work = Path(temporary) / f"runner-{steps}"
+            work.mkdir()
+            samples = measure(work, steps, repeat, exported=False)
+            per_step[steps] = samples["runbook"]
+            print(f"{steps} one-command steps, {repeat} round-robin repetitions (min, median):")
+            for name, times in samples.items():
+                print(per_unit_line(name, times, steps, "step"))
+            print("  " + ratio_line("runbook / bash", samples["runbook"], samples["bash"]))
+        for steps in exported_sizes:
+            work = Path(temporary) / f"exported-{steps}"
+            work.mkdir()
+            samples = measure(work, steps, repeat, runner=False)
+            print(f"{steps} steps, exported script, {repeat} round-robin repetitions:")
+            for name, times in samples.items():
+                print(per_unit_line(name, times, steps, "step"))
+            print("  " + ratio_line("exported / bash", samples["exported"], samples["bash"]))
+    first, last = min(per_step), max(per_step)
+    if first != last:
+        low = per_step[last].min / last / (per_step[first].min / first)
+        middle = per_step[last].median / last / (per_step[first].median / first)
+        print(
+            f"runbook per-step cost at {last} / at {first} steps: "
+            f"{low:.2f} (min), {middle:.2f} (median)"
+        )
 
 
 if __name__ == "__main__":

@@ -142,11 +142,6 @@ def test_the_cli_bump_changes_only_the_version_bytes(
     assert_bumped(repo, [toml, python], output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runner/validate.py reads the current version with its own UTF-8 reader "
-    "(`_reader`); it must call bump.read_current(targets, root) to read a coding cookie",
-)
 @pytest.mark.parametrize("python", LATIN_1, ids=[s.label for s in LATIN_1])
 def test_the_cli_bump_keeps_a_coding_cookies_encoding(
     tmp_path: Path, home: Path, python: Sample
@@ -158,11 +153,6 @@ def test_the_cli_bump_keeps_a_coding_cookies_encoding(
     assert_bumped(repo, [toml, python], output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/loader.py reads pyproject.toml ([tool.sphinx-release-runbook]) as UTF-8 "
-    "without skipping a BOM (`_pyproject_settings`): it should read utf-8-sig",
-)
 def test_the_cli_reads_a_pyproject_toml_with_a_bom(tmp_path: Path, home: Path) -> None:
     toml = _pick(toml_samples(), "pyproject.toml-tool.poetry.version-utf-8-bom-crlf")[0]
     python = _pick(python_samples(), "_version.py-utf-8-crlf")[0]
@@ -228,3 +218,28 @@ def test_the_cli_keeps_a_link_inside_and_refuses_one_outside(tmp_path: Path, hom
     assert outside.read_bytes() == pyproject.replace(b"1.2.0", b"1.3.0")
     assert (repo.root / "pkg" / "_version.py").read_bytes() == b'__version__ = "1.3.0"\n'
     assert (repo.root / "pyproject.toml").is_symlink()
+
+
+@pytest.mark.parametrize("python", LATIN_1, ids=[s.label for s in LATIN_1])
+def test_the_runs_bump_step_keeps_every_byte_but_the_version(
+    tmp_path: Path, home: Path, python: Sample
+) -> None:
+    """``run`` reads the current version and bumps as ``bump`` does: a coding cookie's file
+    and a TOML file with a byte order mark and CRLF keep every other byte."""
+    toml = _pick(toml_samples(), "project.toml-project.version-utf-8-bom-crlf")[0]
+    repo = sample_repo(tmp_path, home, [toml, python])
+    result = runbook_cli(
+        repo.root,
+        "run",
+        "--version",
+        "1.3.0",
+        "--yes",
+        "--runbook",
+        str(repo.runbook_json),
+        env=repo.env,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Release 1.3.0 (current 1.2.0)" in output
+    for sample in (toml, python):
+        only_version_bytes_differ(sample, (repo.root / sample.path).read_bytes())

@@ -4,7 +4,14 @@ Either from an exported ``runbook.json`` (``--runbook FILE``), or by running the
 ``runbook`` builder over the repository's docs.  The build goes to a cache under
 ``.runbook/cache`` keyed on the hashes of the sources, the conf and every
 repository file the directives read, so a second ``list`` or ``run`` costs a
-few hashes, not a Sphinx build.
+few hashes, not a Sphinx build.  Every command that builds writes the cache,
+a dry run too: the cache is in ``.runbook/``, which git ignores, so a dry run
+still changes nothing git sees, and only the first command of a fresh clone
+pays for the build.
+
+``pyproject.toml`` is read here only to find the docs and the default runbook
+(nothing is edited), so it is read with :mod:`tomllib` (no tomlkit import on
+the warm path), and once per command.
 """
 
 from __future__ import annotations
@@ -14,12 +21,10 @@ import io
 import json
 import os
 import shutil
-import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import tomlkit
-import tomlkit.exceptions
+from typing import Any
 
 from sphinx_release_runbook._version import __version__
 from sphinx_release_runbook.core import contract, git
@@ -30,6 +35,9 @@ from sphinx_release_runbook.core.model import Export, SchemaError
 
 CACHE_DIR = PRIVATE_DIR / "cache"
 MANIFEST = "manifest.json"
+#: The layout of the cache (the manifest and what the builder writes into ``out/``); part
+#: of its key, so a cache written by a runner with another layout is rebuilt, not misread.
+CACHE_FORMAT = 2
 
 
 class LoadError(RunbookError):
@@ -87,16 +95,37 @@ def _has_docs(directory: Path) -> bool:
     )
 
 
+#: Parsed ``[tool.sphinx-release-runbook]`` tables, by file and the file's identity
+#: (inode, size, mtime), so a command that asks five times parses once, and a file
+#: edited in between (a test, a long-lived process) is read again.
+_SETTINGS: dict[Path, tuple[tuple[int, int, int], dict[str, object]]] = {}
+
+
 def _pyproject_settings(root: Path) -> dict[str, object]:
     path = root / "pyproject.toml"
+    try:
+        info = path.stat()
+    except OSError:
+        return {}
     if not path.is_file():
         return {}
+    identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+    known = _SETTINGS.get(path)
+    if known is not None and known[0] == identity:
+        return known[1]
     try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
-    except tomlkit.exceptions.ParseError as exc:
-        raise LoadError(f"{path}:{exc.line}: not valid TOML: {exc}") from exc
-    settings = document.get("tool", {}).get("sphinx-release-runbook", {})
-    return settings if isinstance(settings, dict) else {}
+        # utf-8-sig: an editor's byte order mark is not part of the TOML.
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LoadError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"{path}: cannot be read: {exc}") from exc
+    tool = document.get("tool", {})
+    settings = tool.get("sphinx-release-runbook", {}) if isinstance(tool, dict) else {}
+    if not isinstance(settings, dict):
+        settings = {}
+    _SETTINGS[path] = (identity, settings)
+    return settings
 
 
 def find_docs(root: Path) -> DocsLocation:
@@ -152,7 +181,7 @@ def _source_files(docs: DocsLocation) -> list[Path]:
 
 def _fingerprint(paths: list[Path]) -> str:
     # The extension's own version is part of the key: an upgrade may export differently.
-    digest = hashlib.sha256(f"sphinx-release-runbook {__version__}".encode())
+    digest = hashlib.sha256(f"sphinx-release-runbook {__version__} {CACHE_FORMAT}".encode())
     for path in sorted(set(paths)):
         digest.update(str(path).encode())
         try:
@@ -169,16 +198,19 @@ def _fingerprint(paths: list[Path]) -> str:
 def build(root: Path, *, use_cache: bool = True, write_cache: bool = True) -> Loaded:
     """The runbook of the docs of *root*, with the project's default runbook name.
 
-    With *write_cache* false (``--dry-run``) a valid cache is still read, but a
-    build goes to a temporary directory, so nothing in the repository is written.
+    A build is cached in ``.runbook/cache`` whatever the command, ``--dry-run``
+    included (git ignores ``.runbook/``, so the work tree git sees is unchanged).
+    *write_cache* is accepted for the callers written when a dry run built into
+    a temporary folder; it no longer changes anything.
     """
-    loaded = _build(root, use_cache=use_cache, write_cache=write_cache)
+    del write_cache  # every command caches its build: see above
+    loaded = _build(root, use_cache=use_cache)
     default = _pyproject_settings(root).get("runbook")
     loaded.default_name = str(default) if default else None
     return loaded
 
 
-def _build(root: Path, *, use_cache: bool, write_cache: bool) -> Loaded:
+def _build(root: Path, *, use_cache: bool) -> Loaded:
     """Run the ``runbook`` builder over the docs of *root*, or reuse the cached result."""
     docs = find_docs(root)
     cache = root / CACHE_DIR
@@ -186,20 +218,25 @@ def _build(root: Path, *, use_cache: bool, write_cache: bool) -> Loaded:
     manifest_path = cache / MANIFEST
     sources = _source_files(docs)
     if use_cache and manifest_path.is_file() and (outdir / contract.RUNBOOK_FILE).is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = _manifest(manifest_path)
         inputs = [Path(p) for p in manifest.get("inputs", [])]
         if manifest.get("key") == _fingerprint(sources + inputs):
             return _loaded_from(outdir)
-    if not write_cache:
-        with tempfile.TemporaryDirectory(prefix="runbook-build-") as scratch:
-            _run_sphinx(docs, Path(scratch) / "out", Path(scratch) / "doctrees")
-            return _loaded_from(Path(scratch) / "out")
     ensure_private_dir(root)
     _run_sphinx(docs, outdir, cache / "doctrees")
     inputs = contract.read_inputs(outdir)
     key = _fingerprint(sources + inputs)
     write_atomic(manifest_path, json.dumps({"key": key, "inputs": [str(p) for p in inputs]}))
     return _loaded_from(outdir)
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    """The cache's manifest; one that cannot be read (torn, another layout) is a miss."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _loaded_from(outdir: Path) -> Loaded:

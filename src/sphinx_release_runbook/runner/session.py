@@ -103,7 +103,8 @@ class Session:
         self.prompter = Prompter(assume_yes=options.assume_yes, say=console.line)
         self.lock: RunLock | None = None
         self.guard: Guard | None = None
-        self.resuming = False
+        #: The step the loaded state was in when the run being resumed stopped.
+        self.resume_at: str | None = None
 
     # --- preparation -------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class Session:
     def _run(self) -> ExitCode:
         options, console = self.options, self.console
         release, steps, state = self._release_and_steps()
-        self.resuming = state is not None
+        self.resume_at = state.current if state is not None else None
         planned = self._plan(steps, release)
         # Masked from here on: no secret value was printed before this point.
         envs = (item.env for item in planned)
@@ -211,7 +212,9 @@ class Session:
         ]
         for line in lines:
             console.line(line)
-        workspace = Workspace(self.root, release.version, self.runbook.version_scheme)
+        workspace = Workspace(
+            self.root, release.version, self.runbook.version_scheme, release.values
+        )
         if options.dry_run:
             if missing:
                 console.line(f"note: required tools not on PATH: {listing}")
@@ -243,6 +246,10 @@ class Session:
         state.status, state.reason = "running", ""
         assert self.console.log_path is not None
         state.transcripts.append(str(self.console.log_path.relative_to(self.root)))
+        if state.current is None and planned:
+            # Saved as begun with the state, as every later step is with the end of the one
+            # before it: one rewrite of the state per step.
+            state.begin_step(planned[0].id, step_fingerprint(planned[0].step))
         self.store.save(state)
         self.console.log_only(f"run of {self.runbook.name} {release.version}, pid {os.getpid()}")
         outcomes = Outcomes(
@@ -252,9 +259,10 @@ class Session:
         current: PlannedStep | None = None
         try:
             with sigterm_as_interrupt():
-                for item in planned:
+                for index, item in enumerate(planned):
                     current = item
-                    self._run_step(item, state, workspace)
+                    following = planned[index + 1] if index + 1 < len(planned) else None
+                    self._run_step(item, state, workspace, following)
             return outcomes.done(state, len(planned), started)
         except StepFailed as exc:
             return outcomes.failed(state, current, exc)
@@ -277,12 +285,20 @@ class Session:
             self.store.close()
             self.console.close()
 
-    def _run_step(self, item: PlannedStep, state: RunState, workspace: Workspace) -> None:
+    def _run_step(
+        self,
+        item: PlannedStep,
+        state: RunState,
+        workspace: Workspace,
+        following: PlannedStep | None,
+    ) -> None:
         step = item.step
         self.console.line()
         self.console.line(report.step_heading(step, self.total))
         picked = resume.Resumption()
-        if self.resuming and state.current == step.id:
+        resumed = self.resume_at == step.id
+        if resumed:
+            self.resume_at = None
             picked = resume.resumption(
                 state,
                 item,
@@ -291,13 +307,18 @@ class Session:
                 prompter=self.prompter,
                 invocation=self.options.invocation,
             )
-        state.begin_step(step.id, step_fingerprint(step))
-        self.store.save(state)
+        if resumed:
+            # What the resumption decided (a restart, a step said done) is saved whole.
+            state.begin_step(step.id, step_fingerprint(step))
+            self.store.save(state)
+        elif state.current != step.id:
+            # Not begun by the save that ended the step before: one journal line.
+            self.store.note_begin(state, step.id, step_fingerprint(step))
         for notice in picked.notices:
             self.console.line(f"note: {notice}")
         started = time.monotonic()
         if picked.step_done:
-            self._finish(step, state, started)
+            self._finish(step, state, started, following)
             return
         cwd = resolve_cwd(self.root, item)
         if not cwd.is_dir():
@@ -325,9 +346,18 @@ class Session:
                 workspace, self.console, self.prompter, commands, frozenset(self.options.done)
             )
             action_for(step).do(item, run)
-        self._finish(step, state, started)
+        self._finish(step, state, started, following)
 
-    def _finish(self, step: Step, state: RunState, started: float) -> None:
+    def _finish(
+        self, step: Step, state: RunState, started: float, following: PlannedStep | None
+    ) -> None:
+        """Record the step done and the next one begun, in the one rewrite of the state.
+
+        A run stopped in between resumes at the next step with none of its commands
+        done, as it would after a separate save of its beginning.
+        """
         state.finish_step(step.id)
+        if following is not None:
+            state.begin_step(following.id, step_fingerprint(following.step))
         self.store.save(state)
         self.console.line(f"ok: {step.title} ({time.monotonic() - started:.1f}s)")

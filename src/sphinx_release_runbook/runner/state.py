@@ -7,16 +7,20 @@ stopped (and its process group), and the fingerprint of the current step, so
 fail) nor skips an unfinished one, and can tell a command that may have run
 from one that did not.
 
-``state.json`` is rewritten atomically (temporary file, then rename) at every
-step boundary and whenever a run stops: a killed run leaves the previous state
-or the next, never half of one.  Progress inside a step goes to an append-only
-``progress`` journal instead, one line when a command starts (written before
-it runs: a command whose start cannot be recorded does not run), one when its
-group is known, one when it ends: on ext4 a rename over an existing file costs
-a flush (about a millisecond), which after every command would double the
-runner's overhead on short commands.  Journal lines carry the generation of
-the state they follow, so lines a newer state already covers are ignored; a
-torn last line is ignored too.
+``state.json`` is rewritten atomically (temporary file, then rename) once per
+step, when it ends (the same write records the next step as begun), and
+whenever a run stops: a killed run leaves the previous state or the next,
+never half of one.  Everything in between goes to the append-only
+``progress`` journal (:mod:`.journal`): one line when a command starts
+(written before it runs: a command whose start cannot be recorded does not
+run), one when its group is known, one when it ends, and one when a step
+begins that no rewrite recorded.  A rewrite of the whole state costs more the more steps a run has
+(and on ext4 a rename over an existing file costs a flush, about a
+millisecond); a journal line costs the same at step 1000 as at step 1, so the
+runner's cost per step does not grow with the run.  Journal lines carry the
+generation of the state they follow, so lines a newer state already covers
+are ignored; a torn last line is ignored too.  Between two rewrites the
+journal is the truth: :meth:`StateStore.load` replays it onto the saved state.
 
 Both files are ``0600``.  Any write that fails (a full disk) is a
 :class:`~sphinx_release_runbook.core.fs.FileProblem` naming the file.
@@ -31,13 +35,14 @@ import json
 import os
 import stat
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
 from sphinx_release_runbook.core.errors import RunbookError
-from sphinx_release_runbook.core.fs import PRIVATE_DIR, FileProblem, file_problem, open_private
+from sphinx_release_runbook.core.fs import PRIVATE_DIR, FileProblem, file_problem
 from sphinx_release_runbook.core.model import Step
+from sphinx_release_runbook.runner.journal import Journal
 from sphinx_release_runbook.runner.lock import LOCK_FILE, LockedError, RunLock
 from sphinx_release_runbook.runner.processes import Group
 
@@ -139,7 +144,12 @@ class RunState:
         return Group.from_dict(self.group) if self.group else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": STATE_SCHEMA, **asdict(self)}
+        """The state as JSON data: a shallow view (every value is a str, int, list or dict
+        of those, which :func:`json.dumps` writes without a copy being needed)."""
+        data: dict[str, Any] = {"schema": STATE_SCHEMA}
+        for item in fields(self):
+            data[item.name] = getattr(self, item.name)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunState:
@@ -165,7 +175,9 @@ class StateStore:
     def __init__(self, root: Path) -> None:
         self.path = root / PRIVATE_DIR / STATE_FILE
         self.progress_path = root / PRIVATE_DIR / PROGRESS_FILE
-        self._journal: int | None = None
+        self._journal = Journal(self.progress_path)
+        #: Whether this store swept the temporary files a killed save may have left.
+        self._swept = False
 
     def _check_kind(self) -> None:
         """A folder (or a device) where state.json should be is a :class:`FileProblem`."""
@@ -209,31 +221,27 @@ class StateStore:
             raise StateError(f"{self.path}: {exc}; {start_over}") from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise StateError(f"{self.path}: malformed run state ({exc}); {start_over}") from exc
-        if state.current is not None:
-            self._replay(state)
+        self._replay(state)
         return state
 
     def _replay(self, state: RunState) -> None:
-        """Apply the journal lines that follow the saved state to the current step."""
-        try:
-            lines = self.progress_path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:  # a line torn by a kill mid-write
-                continue
-            if not isinstance(entry, dict) or entry.get("step") != state.current:
-                continue
+        """Apply the journal lines that follow the saved state, in the order they were written."""
+        for entry in self._journal.entries():
             generation = entry.get("gen")
             if generation is None:  # a journal of an older runner: progress only
                 done = entry.get("commands_done")
-                if isinstance(done, int):
+                if entry.get("step") == state.current and isinstance(done, int):
                     state.commands_done = max(state.commands_done, done)
                 continue
             if generation != state.generation:
                 continue  # the saved state already covers it
+            begun = entry.get("begin")
+            if isinstance(begun, str):
+                fingerprint = entry.get("hash")
+                state.begin_step(begun, fingerprint if isinstance(fingerprint, str) else None)
+                continue
+            if entry.get("step") != state.current:
+                continue
             if isinstance(entry.get("start"), int):
                 state.in_flight = entry["start"]
                 group = Group.from_dict(entry.get("group"))
@@ -250,7 +258,9 @@ class StateStore:
         self._check_kind()
         state.updated = _now()
         state.generation += 1
-        text = json.dumps(state.to_dict(), indent=2) + "\n"
+        # Compact: the file is read by the runner, and indenting a long run's lists of
+        # step ids costs time at every step for no reader.
+        text = json.dumps(state.to_dict(), separators=(",", ":")) + "\n"
         try:
             handle, temporary = tempfile.mkstemp(
                 prefix=".state.", suffix=".tmp", dir=self.path.parent
@@ -270,14 +280,23 @@ class StateStore:
             Path(temporary).unlink(missing_ok=True)
             raise
         # After the rename: a crash in between leaves journal lines of the older
-        # generation, which load() ignores.  A save killed before its rename left its
-        # temporary file; the run holds the lock, so any other one is such a leftover.
+        # generation, which load() ignores.
+        self._sweep()
+        self._journal.discard()
+
+    def _sweep(self) -> None:
+        """Remove the temporary files of saves killed before their rename (once per store).
+
+        The run holds the lock, so a temporary file other than its own is such a
+        leftover; listing the folder at every save would cost more the more
+        transcripts it holds.
+        """
+        if self._swept:
+            return
+        self._swept = True
         for leftover in self.path.parent.glob(".state.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        self.close()
-        with contextlib.suppress(OSError):
-            self.progress_path.unlink(missing_ok=True)
 
     def _save_problem(self, exc: OSError) -> FileProblem:
         return file_problem(
@@ -287,14 +306,10 @@ class StateStore:
             "the state saved before is kept, and --resume continues from it",
         )
 
-    def _append(self, entry: dict[str, Any]) -> None:
-        line = (json.dumps(entry) + "\n").encode("utf-8")
-        try:
-            if self._journal is None:
-                self._journal = open_private(self.progress_path, append=True)
-            os.write(self._journal, line)
-        except OSError as exc:
-            raise file_problem(exc, self.progress_path, "record the progress in") from exc
+    def note_begin(self, state: RunState, step_id: str, fingerprint: str | None) -> None:
+        """Make *step_id* the current step, recorded with one journal line."""
+        state.begin_step(step_id, fingerprint)
+        self._journal.append({"gen": state.generation, "begin": step_id, "hash": state.step_hash})
 
     def note_start(self, state: RunState, index: int, group: Group | None = None) -> None:
         """Record that command *index* of the current step starts (or, with *group*, runs)."""
@@ -302,15 +317,15 @@ class StateStore:
         state.group = group.to_dict() if group else None
         entry: dict[str, Any] = {"gen": state.generation, "step": state.current, "start": index}
         if group is not None:
-            entry["group"] = group.to_dict()
-        self._append(entry)
+            entry["group"] = state.group
+        self._journal.append(entry)
 
     def note_end(self, state: RunState, index: int, commands_done: int) -> None:
         """Record that command *index* ended; ``commands_done`` of the step are done."""
         state.in_flight = None
         state.group = None
         state.commands_done = commands_done
-        self._append(
+        self._journal.append(
             {
                 "gen": state.generation,
                 "step": state.current,
@@ -337,7 +352,4 @@ class StateStore:
                 raise file_problem(exc, path, "remove") from exc
 
     def close(self) -> None:
-        if self._journal is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._journal)
-            self._journal = None
+        self._journal.close()

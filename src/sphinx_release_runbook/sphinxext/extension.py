@@ -29,6 +29,7 @@ from sphinx_release_runbook.sphinxext.roles import ReleaseCodeRole, ReleasePathR
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 STATIC = Path(__file__).parent / "static"
@@ -38,11 +39,22 @@ STATIC = Path(__file__).parent / "static"
 ENV_VERSION = 3
 
 
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """``config-inited``: the folder of the version box script and the card styles.
+
+    Added when the configuration is read, not when the builder starts: a value
+    changed after Sphinx compared the configuration with the one pickled by
+    the last build made every incremental build report "The configuration has
+    changed (html_static_path)" and read every document again.
+    """
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
 def add_static_files(app: Sphinx) -> None:
-    """``builder-inited``: the version box script and the card styles, for HTML only."""
+    """``builder-inited``: link the script and the styles, for HTML only (no config change)."""
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(STATIC))
     app.add_css_file("runbook.css")
     app.add_js_file("runbook.js", defer="defer")
 
@@ -51,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     for value in config.VALUES:
         app.add_config_value(value.name, value.default, value.rebuild, types=value.types)
     app.connect("config-inited", config.validate)
+    app.connect("config-inited", add_static_path)
 
     skip = html_visitors.depart_nothing
     app.add_node(nodes.release_runbook)

@@ -4,6 +4,13 @@ The assembly itself is pure (:mod:`sphinx_release_runbook.core.assemble`); this
 module gives it the documents in toctree order, adds the cross-document drift
 (every version source of a runbook holds one version) through the checks'
 registry, and keeps the result until a record or the toctree changes.
+
+The memo's key costs nothing to make: the domain empties its memo whenever a
+document's record changes, and the toctree changes only when a document is
+read (or removed), which empties it too (``clear_doc``).  So the key needs
+only what can change without a document being read: the set of documents
+found (its size) and the configured docs URL.  Walking the toctree for a key
+at every ``doctree-resolved`` made a build quadratic in its pages.
 """
 
 from __future__ import annotations
@@ -47,12 +54,12 @@ def version_items(runbooks: list[Runbook]) -> list[VersionItem]:
 def resolve(env: BuildEnvironment) -> Resolved:
     """The assembled runbooks; memoised until a document's record or the toctree changes."""
     domain = domain_of(env)
-    order = document_order(env)
-    key = f"resolved:{len(env.found_docs)}:{hash(tuple(order))}"
+    key = f"resolved:{len(env.found_docs)}:{env.config.runbook_docs_url}"
     cached = domain.memo.get(key)
     if isinstance(cached, Resolved):
         return cached
     domain.memo.clear()
+    order = document_order(env)
     result = assemble(domain.records(order), env.config.runbook_docs_url)
     # The version files are dependencies of the bump steps that name them already.
     result.findings.extend(check(env, version_items(result.runbooks), in_document=False))

@@ -1,0 +1,63 @@
+"""The append-only progress journal beside ``.runbook/state.json``.
+
+One JSON object per line, appended with a single ``write`` on a descriptor
+opened with ``O_APPEND``: a line reaches the file whole or (killed in the
+middle of the write) torn at its end, and a torn last line is skipped when
+the journal is read.  Appending costs the same whatever the length of the
+run, which is why progress goes here rather than into a rewrite of the state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sphinx_release_runbook.core.fs import file_problem, open_private
+
+
+class Journal:
+    """Appends lines to, reads and discards one progress file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Write *entry* as one line; a failure is a :class:`FileProblem` naming the file."""
+        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
+        try:
+            if self._fd is None:
+                self._fd = open_private(self.path, append=True)
+            os.write(self._fd, line)
+        except OSError as exc:
+            raise file_problem(exc, self.path, "record the progress in") from exc
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """The lines that are whole JSON objects, in order; an unreadable journal has none."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:  # a line torn by a kill mid-write
+                continue
+            if isinstance(entry, dict):
+                yield entry
+
+    def discard(self) -> None:
+        """Close and delete the journal (a newer state covers every line of it)."""
+        self.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None

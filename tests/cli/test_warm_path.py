@@ -1,0 +1,160 @@
+"""Issue 13, acceptance 1: only the first command of a fresh clone builds the docs.
+
+A dry run caches its runbook in ``.runbook/`` (git ignores it) like any other
+command, so the second dry run is warm; and the warm path asks git each
+question once and imports neither Sphinx nor Jinja2 (the guide's commands hold
+plain ``{{ name }}`` placeholders, which need no template engine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ARSHAI = Path(__file__).resolve().parents[2] / "examples" / "arshai"
+DRY_RUN = ("run", "--version", "0.4.0", "--dry-run")
+
+PROBE = """\
+import json, sys
+from sphinx_release_runbook.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="python -m runbook")
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+GIT_LOG = """\
+#!/bin/sh
+printf '%s\\n' "$*" >> "$GIT_CALLS"
+exec REAL "$@"
+"""
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """examples/arshai as a fresh clone: committed, pushed to a bare origin, no .runbook/."""
+    root = tmp_path / "arshai"
+    shutil.copytree(
+        ARSHAI, root, ignore=shutil.ignore_patterns(".runbook", "_build", "__pycache__")
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        HOME=str(tmp_path),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+    origin = tmp_path / "origin.git"
+    for args, cwd in (
+        (["init", "-q", "-b", "main"], root),
+        (["add", "."], root),
+        (["commit", "-q", "-m", "0.3.0"], root),
+        (["init", "-q", "--bare", str(origin)], tmp_path),
+        (["remote", "add", "origin", str(origin)], root),
+        (["push", "-q", "origin", "main"], root),
+    ):
+        subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+    return root, env
+
+
+def _cli(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "runbook", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _work_tree(root: Path) -> dict[str, int]:
+    """Every file outside .git and .runbook with its modification time."""
+    return {
+        str(path.relative_to(root)): path.stat().st_mtime_ns
+        for path in root.rglob("*")
+        if path.is_file() and not {".git", ".runbook"} & set(path.relative_to(root).parts)
+    }
+
+
+def _status(root: Path, env: dict[str, str]) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--ignored=no"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_the_second_dry_run_of_a_fresh_clone_reads_the_cache(
+    clone: tuple[Path, dict[str, str]],
+) -> None:
+    root, env = clone
+    before = _work_tree(root)
+    first = _cli(root, env, *DRY_RUN)
+    assert first.returncode == 0, first.stdout + first.stderr
+    cached = root / ".runbook" / "cache" / "out" / "runbook.json"
+    assert cached.is_file()
+    # Nothing git sees changed: the cache is in the ignored .runbook/.
+    assert _work_tree(root) == before
+    assert _status(root, env) == ""
+    built = cached.stat().st_mtime_ns
+    second = _cli(root, env, *DRY_RUN)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.stdout == first.stdout
+    assert cached.stat().st_mtime_ns == built  # read, not built again
+
+
+def test_the_warm_dry_run_imports_neither_sphinx_nor_jinja2(
+    clone: tuple[Path, dict[str, str]],
+) -> None:
+    root, env = clone
+    assert _cli(root, env, *DRY_RUN).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *DRY_RUN],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["code"] == 0, result.stdout + result.stderr
+    heavy = [
+        name for name in last["modules"] if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}
+    ]
+    assert heavy == []
+
+
+def test_the_warm_dry_run_asks_git_each_question_once(
+    clone: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = clone
+    assert _cli(root, env, *DRY_RUN).returncode == 0
+    real = shutil.which("git", path=env.get("PATH"))
+    assert real is not None
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    shim = shims / "git"
+    shim.write_text(GIT_LOG.replace("REAL", real))
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    calls = tmp_path / "git-calls"
+    logged = {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}", "GIT_CALLS": str(calls)}
+    assert _cli(root, logged, *DRY_RUN).returncode == 0
+    asked = calls.read_text().splitlines()
+    assert asked, "the shim saw no git call"
+    assert len(asked) == len(set(asked)), asked
+    # One list of the tags answers both "which tags are there" and "is v0.4.0 one".
+    assert [call for call in asked if call.startswith("tag")] == ["tag --list"]

@@ -1,0 +1,67 @@
+"""Each benchmark runs end to end (``--quick``: one small repetition), so none can rot.
+
+The figures are not checked (a test never asserts a time): only that every
+benchmark still runs against the current CLI and prints its ratios.
+``cli_latency.py`` compares with tbump and bump-my-version (the ``bench``
+extra): missing, they skip it here and fail it under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _bench_tool(name: str) -> None:
+    if (Path(sys.executable).parent / name).is_file() or shutil.which(name):
+        return
+    if CI:
+        pytest.fail(f"{name} is not installed (CI must install the bench extra: .[bench])")
+    pytest.skip(f"{name} is not installed (pip install -e '.[bench]')")
+
+
+def _quick(script: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_cli_latency_runs() -> None:
+    _bench_tool("tbump")
+    _bench_tool("bump-my-version")
+    out = _quick("cli_latency.py")
+    for line in (
+        "run --dry-run warm / tbump --dry-run:",
+        "run --dry-run cold / tbump --dry-run:",
+        "bump --dry-run / bump-my-version --dry-run:",
+    ):
+        assert line in out, out
+
+
+def test_runner_overhead_runs() -> None:
+    out = _quick("runner_overhead.py")
+    assert "runbook / bash:" in out, out
+    assert "exported / bash:" in out, out
+
+
+def test_build_overhead_runs() -> None:
+    out = _quick("build_overhead.py")
+    assert "html: runbook / plain:" in out, out
+    assert "read-only: runbook / plain:" in out, out
+    # The one page that mirrors the touched file, and no other, is read again.
+    assert "touching files/workflow4.yml (8 pages) reads again: page4 (" in out, out

@@ -1,16 +1,21 @@
-# The two set-up commands of the README. Each installs the project with its
-# test and docs extras first, so a fresh machine with Python >= 3.11 needs nothing else.
+# The commands of the README. Each installs the project with its test, docs,
+# rehearse and bench extras first, so a fresh machine with Python >= 3.11 needs nothing else.
 
 PYTHON ?= python
 # The suite spreads over every core (pytest-xdist); PYTEST_ARGS="-n0" runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install docs test
+.PHONY: install rehearse docs test
 
 install:
-	$(PYTHON) -m pip install -e '.[test,docs]'
+	$(PYTHON) -m pip install -e '.[test,docs,rehearse,bench]'
 
-## docs: the main job. Build this project's docs with warnings as errors (the build
+## rehearse: the main command. Release the example project end to end, offline:
+## a clone with a local origin, a local package index, the gh stand-in, every step for real.
+rehearse: install
+	cd examples/arshai && $(PYTHON) -m runbook rehearse --version 0.4.0
+
+## docs: build this project's docs with warnings as errors (the build
 ## fails on drift), then use the example project's guide the three ways: list its
 ## steps, check it against its code, and dry-run its next release (nothing is written).
 docs: install

@@ -113,7 +113,7 @@ def test_click_usage_errors_keep_click_s_own_handling() -> None:
 
 def test_the_cli_group_is_a_runbook_group() -> None:
     assert isinstance(cli, RunbookGroup)
-    assert sorted(cli.commands) == ["abandon", "bump", "check", "export", "list", "run"]
+    assert sorted(cli.commands) == ["abandon", "bump", "check", "export", "list", "rehearse", "run"]
 
 
 def test_the_documented_entry_points_import() -> None:

@@ -17,6 +17,7 @@ from sphinx_release_runbook.cli.commands.bump import bump_command
 from sphinx_release_runbook.cli.commands.check import check_command
 from sphinx_release_runbook.cli.commands.export import export_command
 from sphinx_release_runbook.cli.commands.list import list_steps
+from sphinx_release_runbook.cli.commands.rehearse import rehearse_command
 from sphinx_release_runbook.cli.commands.run import run_command
 from sphinx_release_runbook.cli.errors import RunbookGroup
 from sphinx_release_runbook.cli.exitcodes import EXIT_CODES_HELP
@@ -46,6 +47,7 @@ for _command in (
     export_command,
     check_command,
     abandon_command,
+    rehearse_command,
 ):
     cli.add_command(_command)
 

@@ -17,7 +17,7 @@ from sphinx_release_runbook.cli.options import load, name_option, pick, runbook_
     "--version",
     "version",
     required=True,
-    metavar="VERSION",
+    metavar="X.Y.Z|major|minor|patch",
     help="The new version (X.Y.Z), or major, minor, patch (from the current version: the "
     "greater of the version files and the newest tag).",
 )

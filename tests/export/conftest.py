@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,27 @@ def shellcheck() -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail("shellcheck is not installed (CI must install it: apt-get install shellcheck)")
     pytest.skip("shellcheck is not installed")
+
+
+def terminal_recorder() -> str:
+    """``script(1)`` (Debian's bsdutils), for a real pseudo-terminal; as :func:`shellcheck`."""
+    found = shutil.which("script")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("script(1) is not installed (CI must install it: apt-get install bsdutils)")
+    pytest.skip("script(1) is not installed")
+
+
+def real_interpreter() -> Path:
+    """The interpreter behind this test run, past a venv and past any shim.
+
+    ``python3`` on PATH may be a pyenv shim, a script that needs pyenv's own tools
+    on PATH; the venv's ``python`` is a link to the base interpreter.  The base
+    interpreter itself runs from anywhere and has none of the venv's packages.
+    """
+    base = getattr(sys, "_base_executable", "") or sys.executable
+    return Path(os.path.realpath(base))
 
 
 def markers(*directories: Path) -> list[Path]:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from runner.conftest import BUMP_STEP, git, step
 
+from sphinx_release_runbook.core.model import Source, Troubleshoot
+
 from .conftest import Both, markers, new_small_repo
 
 # Command templates: each becomes one command of the parity runbook.
@@ -318,3 +320,48 @@ def test_the_same_bad_semantic_versions_are_refused_with_the_same_message(
     assert runner.stderr.startswith("error: ")
     assert "[1/" not in script.stdout + runner.stdout
     assert markers(both.repo.root.parent) == []
+
+
+# A fix with every kind of placeholder the commands take: plain, spaced, filtered, joined.
+FIX = (
+    "Check {{ package }} {{ version }} on the index: pip download {{package}}=={{ version }}\n"
+    "\n"
+    "Then delete the tag {{ tag | upper }} ({{ version | replace('.', '-') }}, was "
+    "{{ previous_version }}) and resume."
+)
+
+
+def _troubleshooting(output: str) -> list[str]:
+    """The troubleshooting part of a failure report: its entry lines, up to ``resume:``."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  troubleshooting: "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("  resume: "))
+    return lines[start:end]
+
+
+def test_troubleshooting_is_filled_alike_when_a_step_fails(twins: tuple[Both, Both]) -> None:
+    """A failed step's matching fix is printed with the release's values by both."""
+    entry = Troubleshoot(
+        "on-index",
+        "Already on the index",
+        r"^upload failed",
+        FIX,
+        "demo",
+        Source("release", "docs/release.rst", 40),
+    )
+    failing = step("upload", "echo 'upload failed: 400 File already exists'; exit 1")
+    for pair in twins:
+        pair.repo.write_runbook([BUMP_STEP, failing], troubleshoot=[entry])
+        assert pair.export().returncode == 0
+    by_runner, by_script = twins
+    runner = by_runner.runner("--version", "1.3.0", "--yes")
+    script = by_script.bash("--version", "1.3.0", "--yes")
+    assert (runner.returncode, script.returncode) == (1, 1), runner.stderr + script.stderr
+    shown = _troubleshooting(script.stdout + script.stderr)
+    assert shown == _troubleshooting(runner.stdout + runner.stderr)
+    assert shown == [
+        "  troubleshooting: Already on the index (docs/release.rst:40)",
+        "    Check demo 1.3.0 on the index: pip download demo==1.3.0",
+        "    ",
+        "    Then delete the tag V1.3.0 (1-3-0, was 1.2.0) and resume.",
+    ]

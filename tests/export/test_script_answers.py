@@ -20,7 +20,7 @@ import sys
 import time
 
 import pytest
-from runner.conftest import step
+from runner.conftest import sigint_at_default, step, wait_until_gone
 
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.model import Step, StepKind
@@ -167,13 +167,10 @@ def _interrupted_guide() -> list[Step]:
     ]
 
 
-def _default_sigint() -> None:
-    # Whatever started the tests may ignore SIGINT; a Ctrl-C must reach the run.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _interrupt(pair: Both, runner: bool) -> subprocess.CompletedProcess[str]:
-    """Start the run and press Ctrl-C (SIGINT to its process group) inside the slow command."""
+def _interrupt(
+    pair: Both, runner: bool, sig: signal.Signals = signal.SIGINT
+) -> subprocess.CompletedProcess[str]:
+    """Start the run and press Ctrl-C (*sig* to its process group) inside the slow command."""
     if runner:
         argv = [sys.executable, "-m", "runbook", "run", "--runbook", str(pair.repo.runbook_json)]
     else:
@@ -187,7 +184,7 @@ def _interrupt(pair: Both, runner: bool) -> subprocess.CompletedProcess[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        preexec_fn=_default_sigint,
+        preexec_fn=sigint_at_default,
     )
     started = pair.repo.root.parent / "started"
     deadline = time.monotonic() + 60
@@ -195,7 +192,7 @@ def _interrupt(pair: Both, runner: bool) -> subprocess.CompletedProcess[str]:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the slow command never started"
         time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, sig)
     out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
@@ -237,6 +234,31 @@ def test_an_interrupted_command_runs_again_only_on_the_maintainer_s_word_in_both
         "have taken effect, and the step declares no :skip-if: and is no check"
     ), heads[0]
     assert options[0] == options[1]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda sig: sig.name)
+def test_sigterm_and_sighup_stop_the_step_as_ctrl_c_does_in_both(
+    twins: tuple[Both, Both], sig: signal.Signals
+) -> None:
+    """The step's commands are stopped (not left running), and the run says how on:
+    continued, it asks about the interrupted command, as after a Ctrl-C."""
+    slow = SLOW.replace("touch ../started;", "echo $$ > ../slow.pid; touch ../started;")
+    guide = [
+        step("build", "echo build >> ../calls"),
+        step("publish", "echo one >> ../calls", slow, "echo three >> ../calls"),
+    ]
+    for pair, runner in zip(twins, (True, False), strict=True):
+        _prepare(pair, guide, runner)
+        stopped = _interrupt(pair, runner, sig)
+        assert stopped.returncode == ExitCode.INTERRUPTED, (runner, stopped.stdout, stopped.stderr)
+        assert "Traceback" not in stopped.stderr, (runner, stopped.stderr)
+        # The command's shell is gone well before its sleep would end (the stop's grace).
+        wait_until_gone(int((pair.repo.root.parent / "slow.pid").read_text()), limit=15)
+        assert _calls(pair) == ["build", "one", "two-start"], runner
+        _, args = _continuation(stopped.stderr, "Continue with: ")
+        asked = _invoke(pair, runner, args)
+        assert asked.returncode == ExitCode.NEEDS_DECISION, (runner, asked.stdout, asked.stderr)
+        assert _calls(pair) == ["build", "one", "two-start"], runner
 
 
 def test_an_interrupted_check_runs_again_by_itself_in_both(twins: tuple[Both, Both]) -> None:

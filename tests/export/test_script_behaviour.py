@@ -22,7 +22,14 @@ from runner.test_export_script import _comparable, _export, _script
 
 from sphinx_release_runbook.core.model import Troubleshoot
 
-from .conftest import Both, markers, shellcheck, write_runbook
+from .conftest import (
+    Both,
+    markers,
+    real_interpreter,
+    shellcheck,
+    terminal_recorder,
+    write_runbook,
+)
 from .test_hostile import CASES
 
 
@@ -124,8 +131,8 @@ def _steps_with_output() -> list[object]:
     ]
 
 
-@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a terminal")
 def test_a_log_is_the_text_the_terminal_shows(twins: tuple[Both, Both], tmp_path: Path) -> None:
+    recorder = terminal_recorder()  # skips without script(1), fails under CI
     on_tty, into_log = twins
     for pair in twins:
         write_runbook(pair.repo, _steps_with_output())  # type: ignore[arg-type]
@@ -133,7 +140,7 @@ def test_a_log_is_the_text_the_terminal_shows(twins: tuple[Both, Both], tmp_path
     args = ["--version", "1.3.0", "--yes"]
     command = shlex.join(["bash", str(on_tty.script), *args])
     terminal = subprocess.run(
-        ["script", "-q", "-e", "-c", command, "/dev/null"],
+        [recorder, "-q", "-e", "-c", command, "/dev/null"],
         cwd=on_tty.repo.root,
         env=on_tty.repo.env,
         stdin=subprocess.DEVNULL,
@@ -293,15 +300,26 @@ def test_command_line_mistakes_are_refused_alike(
 
 
 def test_the_script_needs_no_package(both: Both, tmp_path: Path) -> None:
-    """With PATH holding only bash, git and python3 (no sphinx_release_runbook), it runs."""
+    """With PATH holding only bash, git and python3 (no sphinx_release_runbook), it runs.
+
+    python3 is the real interpreter behind this run, not whatever ``python3`` PATH
+    finds: that may be a shim (pyenv) that fails without its own tools on PATH.
+    """
     write_runbook(both.repo, [BUMP_STEP, step("show", "echo {{ version | upper }}")])
     assert both.export().returncode == 0
     bin_dir = tmp_path / "only"
     bin_dir.mkdir()
-    for tool in ("bash", "git", "python3", "echo", "cat"):
+    for tool in ("bash", "git", "echo", "cat"):
         found = shutil.which(tool)
         assert found
-        (bin_dir / tool).symlink_to(found)
+        (bin_dir / tool).symlink_to(os.path.realpath(found))
+    (bin_dir / "python3").symlink_to(real_interpreter())
+    bare = {"PATH": str(bin_dir), "PYTHONNOUSERSITE": "1"}
+    probe = [str(bin_dir / "python3"), "-c", "import sphinx_release_runbook"]
+    unavailable = subprocess.run(probe, env=bare, capture_output=True, text=True, check=False)
+    assert "No module named 'sphinx_release_runbook'" in unavailable.stderr, (
+        "the package must not be importable by the script's python3, or the test proves nothing"
+    )
     env = {"PATH": str(bin_dir), "HOME": both.repo.env["HOME"], "PYTHONNOUSERSITE": "1"}
     env.update({k: v for k, v in both.repo.env.items() if k.startswith("GIT_CONFIG")})
     result = subprocess.run(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -145,13 +146,24 @@ def base_env(home: Path, *path_dirs: Path) -> dict[str, str]:
     return env
 
 
+def sigint_at_default() -> None:
+    """In a child before it executes: SIGINT at its default, as a terminal's Ctrl-C finds it.
+
+    A harness that runs the tests in the background (``nohup``, ``&`` in a script, some
+    CI runners) starts them with SIGINT ignored, and an ignored signal is inherited
+    across exec: every SIGINT a test sends would then interrupt nothing.  Python
+    installs its KeyboardInterrupt handler only for a SIGINT at its default.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def runbook_cli(
     cwd: Path,
     *args: str,
     env: dict[str, str],
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m runbook ARGS`` in *cwd*, no terminal on stdin."""
+    """``python -m runbook ARGS`` in *cwd*, no terminal on stdin, SIGINT at its default."""
     return subprocess.run(
         [sys.executable, "-m", "runbook", *args],
         cwd=cwd,
@@ -160,6 +172,7 @@ def runbook_cli(
         capture_output=True,
         text=True,
         timeout=timeout,
+        preexec_fn=sigint_at_default,
     )
 
 
@@ -179,6 +192,7 @@ def _no_run_outlives_its_test() -> Iterator[None]:
 
 
 def spawn_cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``python -m runbook ARGS`` running in the background, SIGINT at its default."""
     return subprocess.Popen(
         [sys.executable, "-m", "runbook", *args],
         cwd=cwd,
@@ -187,6 +201,7 @@ def spawn_cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.Popen[st
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_at_default,
     )
 
 

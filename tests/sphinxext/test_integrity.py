@@ -591,6 +591,165 @@ VALUES = [
     ),
 ]
 
+# --- 3. one renderer: a template the exported script cannot fill as the runner does ---------
+
+FILTERS = "|capitalize, |lower, |replace, |string, |trim, |upper"
+ALIKE = "the runner and the exported script must fill every template alike"
+
+
+def unexportable(what: str, label: str = "") -> str:
+    """The message for a construct the script's compiler refuses (core.template_tree)."""
+    return (
+        f"{label}{what} cannot be exported; the script fills placeholders, constants, '~' and "
+        f"the filters {FILTERS}; {ALIKE}"
+    )
+
+
+def refused(location: str, message: str) -> tuple[str]:
+    return (at(location, message, "placeholder"),)
+
+
+MANUAL_FOR = "   Post it.\n   Then {% for c in version %}{{ c }}{% endfor %}.\n"
+MYST_MANUAL_FOR = "Post it.\nThen {% for c in version %}{{ c }}{% endfor %}.\n"
+
+RENDERER = [
+    Case(
+        "command-with-an-index",
+        rst(".. release-step:: s1\n\n   git tag {{ version[0] }}\n"),
+        refused("index.rst:8", unexportable("an index or slice (x[...])")),
+    ),
+    Case(
+        "myst-command-with-an-index",
+        myst("```{release-step} s1\ngit tag {{ version[0] }}\n```\n"),
+        refused("index.md:7", unexportable("an index or slice (x[...])")),
+    ),
+    Case(
+        "second-command-with-a-call",
+        rst(".. release-step:: s1\n\n   echo hi\n   echo {{ version.split('.') }}\n"),
+        refused("index.rst:9", unexportable("a call (x())")),
+    ),
+    Case(
+        "myst-second-command-with-a-call",
+        myst("```{release-step} s1\necho hi\necho {{ version.split('.') }}\n```\n"),
+        refused("index.md:8", unexportable("a call (x())")),
+    ),
+    Case(
+        "command-with-an-if-block",
+        rst(".. release-step:: s1\n\n   echo {% if version %}x{% endif %}\n"),
+        refused("index.rst:8", unexportable("an {% if %} block")),
+    ),
+    Case(
+        "command-with-a-set",
+        rst(".. release-step:: s1\n\n   echo {% set v = version %}{{ v }}\n"),
+        refused("index.rst:8", unexportable("a {% set %}")),
+    ),
+    Case(
+        "command-with-a-filter-the-script-lacks",
+        rst(".. release-step:: s1\n\n   echo {{ version | length }}\n"),
+        refused(
+            "index.rst:8",
+            f"the filter |length cannot be exported; the script applies {FILTERS}; {ALIKE}",
+        ),
+    ),
+    Case(
+        "myst-command-with-a-filter-the-script-lacks",
+        myst("```{release-step} s1\necho {{ version | length }}\n```\n"),
+        refused(
+            "index.md:7",
+            f"the filter |length cannot be exported; the script applies {FILTERS}; {ALIKE}",
+        ),
+    ),
+    Case(
+        "command-with-a-filter-the-runner-cannot-apply",
+        rst(".. release-step:: s1\n\n   echo {{ version | trim(5) }}\n"),
+        refused(
+            "index.rst:8",
+            f"the runner cannot fill this template: strip arg must be None or str; {ALIKE}",
+        ),
+    ),
+    Case(
+        "skip-if-with-a-conditional",
+        rst(
+            ".. release-step:: s1\n   :skip-if: test {{ version if tag else package }}\n\n"
+            "   echo hi\n"
+        ),
+        refused("index.rst:6", unexportable("a conditional (a if b else c)", "option :skip-if: ")),
+    ),
+    Case(
+        "myst-skip-if-with-a-conditional",
+        myst(
+            "```{release-step} s1\n:skip-if: test {{ version if tag else package }}\n\n"
+            "echo hi\n```\n"
+        ),
+        refused("index.md:6", unexportable("a conditional (a if b else c)", "option :skip-if: ")),
+    ),
+    Case(
+        "cwd-with-an-attribute",
+        rst(".. release-step:: s1\n   :cwd: {{ package.name }}\n\n   echo hi\n"),
+        refused("index.rst:6", unexportable("an attribute (x.name)", "option :cwd: ")),
+    ),
+    Case(
+        "env-with-a-keyword-argument",
+        rst(
+            ".. release-step:: s1\n   :env: V={{ version | replace(old='.', new='-') }}\n\n"
+            "   echo $V\n"
+        ),
+        refused(
+            "index.rst:6",
+            "option :env: V |replace takes 2 to 3 positional constant argument(s) in an "
+            f"exported script; {ALIKE}",
+        ),
+    ),
+    Case(
+        "expect-with-a-test",
+        rst(".. release-step:: s1\n   :expect: {{ version is string }}\n\n   echo hi\n"),
+        refused("index.rst:6", unexportable("a test (x is ...)", "option :expect: ")),
+    ),
+    Case(
+        "manual-instructions-with-a-for-loop",
+        rst(".. release-step:: s1\n   :kind: manual\n\n" + MANUAL_FOR),
+        refused("index.rst:10", unexportable("a {% for %} loop")),
+    ),
+    Case(
+        "myst-manual-instructions-with-a-for-loop",
+        myst("```{release-step} s1\n:kind: manual\n\n" + MYST_MANUAL_FOR + "```\n"),
+        refused("index.md:10", unexportable("a {% for %} loop")),
+    ),
+    Case(
+        "troubleshoot-fix-with-a-slice",
+        rst(".. release-troubleshoot:: t1\n   :match: boom\n\n   Bump {{ version[:3] }}.\n"),
+        refused("index.rst:9", unexportable("an index or slice (x[...])")),
+    ),
+    Case(
+        "myst-troubleshoot-fix-with-a-slice",
+        myst("```{release-troubleshoot} t1\n:match: boom\n\nBump {{ version[:3] }}.\n```\n"),
+        refused("index.md:9", unexportable("an index or slice (x[...])")),
+    ),
+    tag_case(
+        "tag-with-a-call",
+        "v{{ version.upper() }}",
+        unexportable("a call (x())", "option :tag: "),
+    ),
+    tag_case(
+        "myst-tag-with-a-call",
+        "v{{ version.upper() }}",
+        unexportable("a call (x())", "option :tag: "),
+        in_myst=True,
+    ),
+    Case(
+        "every-filter-the-script-applies",
+        rst(
+            ".. release-step:: s1\n   :skip-if: test {{ tag | trim('v') }} = x\n\n"
+            "   echo {{ version | replace('.', '-') | upper }} {{ package ~ '-' ~ version }}\n"
+        ),
+        (),
+        status=0,
+        commands={
+            "s1": ["echo {{ version | replace('.', '-') | upper }} {{ package ~ '-' ~ version }}"]
+        },
+    ),
+]
+
 # --- 4. multi-line shell constructs ---------------------------------------------------------
 
 
@@ -1061,7 +1220,7 @@ MESSAGES = [
     ),
 ]
 
-CASES = [*VANISH, *VALUES, *SHELL, *FILES, *MESSAGES]
+CASES = [*VANISH, *VALUES, *RENDERER, *SHELL, *FILES, *MESSAGES]
 
 
 def make_case(case: Case, root: Path) -> Path:
@@ -1131,7 +1290,7 @@ def test_the_corpus_counts() -> None:
     names = {case.name for case in CASES}
     for twin in twins:
         assert twin.name.removeprefix("myst-") in names, twin.name
-    for group in (VANISH, VALUES, SHELL, FILES, MESSAGES):
+    for group in (VANISH, VALUES, RENDERER, SHELL, FILES, MESSAGES):
         assert len(group) >= 5
 
 
@@ -1193,6 +1352,9 @@ CLI_CASES = [
     "misspelt-directive",
     "heredoc-never-closed",
     "package-with-shell-syntax",
+    "command-with-an-index",
+    "myst-manual-instructions-with-a-for-loop",
+    "tag-with-a-call",
 ]
 
 

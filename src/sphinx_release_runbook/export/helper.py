@@ -1,7 +1,8 @@
 """The exported script's helper: what the checklist needs beyond bash, in python3's stdlib.
 
-Every exported script embeds this file verbatim and runs it as ``python3 -c
-"$PY_HELPER" COMMAND ARGS...``; the tests import it to compare it with the
+Every exported script embeds this file verbatim and runs it as ``py COMMAND
+ARGS...`` (``python3 -S`` compiling it after a few lines that make an early
+Ctrl-C quiet, see the template); the tests import it to compare it with the
 runner directly.  It mirrors the runner message for message, with no import
 of the package (the script runs where the package is not installed):
 
@@ -651,7 +652,21 @@ def release_assignments(spec: dict[str, Any], values: dict[str, str]) -> list[st
     for variable, tree, regex in spec["expressions"]:
         value = evaluate(tree, escaped if regex else values)
         lines.append(f"{variable}={shlex.quote(value)}")
+    filled = fill_troubleshoot(spec.get("troubleshoot", []), values)
+    lines.append(f"TROUBLESHOOT={shlex.quote(json.dumps(filled))}")
     return lines
+
+
+def fill_troubleshoot(
+    entries: Sequence[dict[str, Any]], values: dict[str, str]
+) -> list[dict[str, Any]]:
+    """runner.report.troubleshoot_text: each fix filled with the release's values, line by line."""
+    filled = []
+    for entry in entries:
+        lines = [fill(line, values) for line in entry["lines"]]
+        filled.append({key: value for key, value in entry.items() if key != "lines"})
+        filled[-1]["lines"] = lines
+    return filled
 
 
 # --- secrets (runner.secrets) ----------------------------------------------------------
@@ -928,7 +943,7 @@ def run_commands(
 
 
 def failure_lines(
-    troubleshoot: Sequence[dict[str, str]],
+    troubleshoot: Sequence[dict[str, Any]],
     step: dict[str, Any],
     reason: str,
     output: str,
@@ -951,7 +966,7 @@ def failure_lines(
         lines.append("  troubleshooting: {} ({})".format(entry["title"], entry["source"]))
         if entry["url"]:
             lines.append("    docs: {}".format(entry["url"]))
-        lines.extend(f"    {text}" for text in entry["text"].strip().splitlines())
+        lines.extend(f"    {text}" for text in entry["lines"])
     lines.append(f"  resume: {resume}")
     return lines
 
@@ -1398,6 +1413,16 @@ def main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     try:
+        # The script starts the helper with a handler that ends it quietly on Ctrl-C (its
+        # start, PY_START); from here a Ctrl-C is a KeyboardInterrupt, which stops a step's
+        # commands first.  A SIGINT the script was started with ignored stays ignored.
+        if signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, signal.default_int_handler):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        # runner.execute: SIGTERM and SIGHUP stop a step as Ctrl-C does (its commands'
+        # group first), instead of ending the helper with the commands still running.
+        for stopping in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(stopping) is not signal.SIG_IGN:
+                signal.signal(stopping, signal.default_int_handler)
         sys.exit(main(sys.argv[1:]))
     except Refused as error:
         print(f"error: {error}", file=sys.stderr)

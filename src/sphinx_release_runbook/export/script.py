@@ -6,13 +6,15 @@ what ``python -m runbook run`` does, so nothing in it is a second
 implementation of the runbook's templates:
 
 * every template (commands, ``:skip-if:``, ``:env:``, ``:cwd:``, ``:expect:``,
-  manual instructions, the ``:tag:``) is compiled here by
+  manual instructions, troubleshooting fixes, the ``:tag:``) is compiled here by
   :func:`~sphinx_release_runbook.core.template_tree.compile_template`, with the
   runner's own Jinja2 environment and parser, into a bash word: literal text
   single-quoted, each placeholder a variable reference (``"${RUNBOOK_tag}"``,
   ``"${RUNBOOK_RE_version}"`` in a regex), each filtered expression a
-  variable the helper computes once per run.  An expression the script cannot
-  evaluate is an :class:`ExportError` naming the step and its source, and each
+  variable the helper computes once per run (a troubleshooting fix: parts the
+  helper fills once the values are known).  An expression the script cannot
+  evaluate is an :class:`ExportError` naming the step and its source (the build
+  refuses it first, at its line, through :func:`exportable_parts`), and each
   compiled template is checked against the runner's rendering before it is
   written;
 * the values themselves come from the helper (:mod:`.helper`, embedded in
@@ -28,6 +30,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,7 @@ import jinja2
 
 from sphinx_release_runbook._version import __version__
 from sphinx_release_runbook.core.errors import RunbookError
-from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
+from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step, Troubleshoot
 from sphinx_release_runbook.core.template_tree import (
     CompiledPart,
     Expression,
@@ -78,6 +81,39 @@ class ExportError(RunbookError, ValueError):
     """The runbook cannot be written as a script: a template it cannot fill as the runner does."""
 
 
+@lru_cache(maxsize=4096)
+def exportable_parts(
+    template: str, allowed: tuple[str, ...] = PLACEHOLDERS
+) -> tuple[CompiledPart, ...]:
+    """*template* compiled for the script, checked against the runner's rendering.
+
+    Raises :class:`ExportError` for a template the script cannot fill exactly as the
+    runner does: bad syntax or an unknown name, an expression the compiler refuses
+    (:class:`~sphinx_release_runbook.core.template_tree.NotExportable`), or one the
+    runner itself cannot fill.  The build calls it for every template of a guide
+    (:mod:`~sphinx_release_runbook.sphinxext.directives`), so a guide the build
+    accepts always exports; remembered, as a build asks about each template often.
+    """
+    try:
+        parts = compile_template(template, allowed)
+    except PlaceholderError as exc:
+        raise ExportError(str(exc)) from exc
+    program = _program(parts)
+    for sample in _SAMPLES:
+        values = {name: value for name, value in sample.items() if name in allowed}
+        try:
+            expected = render(template, values)
+        except Exception as exc:  # a TypeError of a filter, as the runner would meet it
+            raise ExportError(f"the runner cannot fill this template: {exc}") from exc
+        filled = helper.fill(program, values)
+        if filled != expected:  # pragma: no cover - compile_template's guarantee
+            raise ExportError(
+                f"the script would fill {template!r} as {filled!r}, the runner as "
+                f"{expected!r}; write it with plain placeholders"
+            )
+    return parts
+
+
 def _program(parts: Iterable[CompiledPart]) -> list[list[Any]]:
     """Parts as the helper reads them: ``["text", T]``, ``["name", N]``, ``["expr", E]``."""
     program: list[list[Any]] = []
@@ -103,23 +139,9 @@ class _Compiler:
         self, template: str, where: str, allowed: Sequence[str] = PLACEHOLDERS
     ) -> tuple[CompiledPart, ...]:
         try:
-            parts = compile_template(template, allowed)
-        except PlaceholderError as exc:
+            return exportable_parts(template, tuple(allowed))
+        except ExportError as exc:
             raise ExportError(f"{where}: {exc}") from exc
-        program = _program(parts)
-        for sample in _SAMPLES:
-            values = {name: value for name, value in sample.items() if name in allowed}
-            try:
-                expected = render(template, values)
-            except Exception as exc:  # a TypeError of a filter, as the runner would meet it
-                raise ExportError(f"{where}: the runner cannot fill this template: {exc}") from exc
-            filled = helper.fill(program, values)
-            if filled != expected:  # pragma: no cover - compile_template's guarantee
-                raise ExportError(
-                    f"{where}: the script would fill {template!r} as {filled!r}, the runner as "
-                    f"{expected!r}; write it with plain placeholders"
-                )
-        return parts
 
     def _reference(self, variable: str) -> str:
         self.used.add(variable)
@@ -242,6 +264,25 @@ def _step_function(compiler: _Compiler, step: Step, index: int, total: int) -> s
     return f"{header}\nstep_{index}() {{\n{body}\n}}\n"
 
 
+def _troubleshoot_entry(compiler: _Compiler, entry: Troubleshoot) -> dict[str, Any]:
+    """A troubleshooting entry as the helper fills it once the release's values are known.
+
+    The fix is compiled line by line, as the runner renders it (``runner.report``) and
+    as a manual step's instructions are; the helper fills each line with the values,
+    and the expressions, of the commands (``helper.fill``).
+    """
+    where = f"{entry.source}: troubleshooting entry {entry.id!r}"
+    return {
+        "title": entry.title,
+        "source": str(entry.source),
+        "url": entry.url,
+        "match": entry.match,
+        "lines": [
+            _program(compiler.parts(line, where)) for line in entry.text.strip().splitlines()
+        ],
+    }
+
+
 def _usage(runbook: Runbook, script_name: str) -> list[str]:
     synopsis = (
         f"Usage: {script_name} --version VERSION [--dry-run] [--yes] "
@@ -309,18 +350,10 @@ def render_script(runbook: Runbook, script_name: str = "release.sh") -> str:
         "tag_template": runbook.tag,
         "package": runbook.package,
         "targets": [[target.path, target.key] for target in runbook.bump_targets],
+        # Filled by the helper with the values, into TROUBLESHOOT (see release_assignments).
+        "troubleshoot": [_troubleshoot_entry(compiler, entry) for entry in runbook.troubleshoot],
         "expressions": compiler.trees,
     }
-    troubleshoot = [
-        {
-            "title": entry.title,
-            "source": str(entry.source),
-            "url": entry.url,
-            "match": entry.match,
-            "text": entry.text,
-        }
-        for entry in runbook.troubleshoot
-    ]
     # The values the script's own code prints, and every one a template uses.
     declared = sorted(
         {"RUNBOOK_version", "RUNBOOK_tag", "RUNBOOK_previous_version"} | compiler.used
@@ -340,7 +373,6 @@ def render_script(runbook: Runbook, script_name: str = "release.sh") -> str:
             "name": _quote(runbook.name),
             "scheme": _quote(runbook.version_scheme),
             "spec": _quote(json.dumps(spec, ensure_ascii=False)),
-            "troubleshoot": _quote(json.dumps(troubleshoot, ensure_ascii=False)),
         },
         step_ids=_array(_quote(step.id) for step in runbook.steps),
         step_kinds=_array(_quote(step.kind) for step in runbook.steps),

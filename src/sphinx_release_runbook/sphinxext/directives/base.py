@@ -27,8 +27,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.findings import Finding, Subtype
-from sphinx_release_runbook.core.model import Source
+from sphinx_release_runbook.core.model import PLACEHOLDERS, Source
 from sphinx_release_runbook.drift import Item
+from sphinx_release_runbook.export.script import ExportError, exportable_parts
 from sphinx_release_runbook.sphinxext import checking
 from sphinx_release_runbook.sphinxext.diagnostics import emit, relative_to_repo, repo_path
 from sphinx_release_runbook.sphinxext.domain import domain_of
@@ -124,6 +125,34 @@ class RunbookDirective(SphinxDirective):
         if any(not finding.is_drift for finding in findings):
             raise _Reported
         return findings
+
+    def check_exportable(
+        self,
+        template: str,
+        line: int | None = None,
+        label: str = "",
+        allowed: tuple[str, ...] = PLACEHOLDERS,
+    ) -> None:
+        """Stop the directive when the exported script cannot fill *template* as the runner.
+
+        One renderer: the runner accepts more of Jinja2 than the script can express
+        (an index, a call, an ``{% if %}``), so such a template is an error in every
+        build, exported or not, located at *line* (the directive's, by default).
+        """
+        try:
+            exportable_parts(template, allowed)
+        except ExportError as exc:
+            raise DirectiveError(
+                f"{label}{exc}; the runner and the exported script must fill every template alike",
+                "placeholder",
+                line,
+            ) from exc
+
+    def check_exportable_lines(self, lines: list[str]) -> None:
+        """:meth:`check_exportable` for content filled line by line (instructions, a fix),
+        each line located where it is written; *lines* are the directive's content."""
+        for offset, line in enumerate(lines):
+            self.check_exportable(line, self.content_line(offset))
 
     def report(self, message: str, subtype: Subtype = "directive", line: int | None = None) -> None:
         """Record a finding for this document and print it as a located warning."""

@@ -79,6 +79,7 @@ class ReleaseRunbookDirective(RunbookDirective):
             package, checked = self._default_package()
         # The tag as git will see it: a valid tag name, and a different one for every version.
         self.check([TagRef(tag, package, scheme, self.source())])
+        self.check_exportable(tag, label="option :tag: ", allowed=TAG_PLACEHOLDERS)
         declaration = RunbookDeclaration(
             name=name,
             title=options.text("title") or "",

@@ -110,6 +110,7 @@ class ReleaseStepDirective(RunbookDirective):
         )
         # The author's own text first: a malformed template stops the step before it is built.
         self.check(templates)
+        self._check_exportable(step, lines, commands)
 
         node = release_step(step_id=step_id, kind=step.kind)
         self.claim_anchor(node, step.anchor)
@@ -141,6 +142,22 @@ class ReleaseStepDirective(RunbookDirective):
             CommandRef(command.text, self._at(step, self.content_line(command.offset)), step.cwd)
             for command in commands
         ]
+
+    def _check_exportable(self, step: Step, lines: list[str], commands: list[CommandText]) -> None:
+        """Every template of the step as the exported script fills it, or a located error.
+
+        Where the script fills it: a manual step's instructions line by line (as the
+        runner does), each command whole at its first line, the options at the step.
+        """
+        if step.kind == "manual":
+            self.check_exportable_lines(lines)
+        for command in commands:
+            self.check_exportable(command.text, self.content_line(command.offset))
+        options = [(":skip-if:", step.skip_if), (":cwd:", step.cwd), (":expect:", step.expect)]
+        options.extend((f":env: {name}", value) for name, value in step.env.items())
+        for label, template in options:
+            if template:
+                self.check_exportable(template, label=f"option {label} ")
 
     # --- options ---------------------------------------------------------------------
 

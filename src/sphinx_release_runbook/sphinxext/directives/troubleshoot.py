@@ -42,6 +42,8 @@ class ReleaseTroubleshootDirective(RunbookDirective):
         # The fix as written is checked; runbook.json gets it as plain text, placeholders
         # kept for the runner to fill.
         self.check([TemplateRef(text, Source(source.docname, source.path, self.content_line(0)))])
+        # The script prints the fix filled line by line, as the runner does.
+        self.check_exportable_lines(list(self.content))
         entry = Troubleshoot(
             id=entry_id,
             title=options.text("title") or "",

@@ -127,7 +127,8 @@ def read_again_after_touching(root: Path, page: int, env: dict[str, str]) -> lis
     run_quietly(sphinx(root, "html"), root, env)
     # Touched as `touch` does: a new time, the same text (a changed text would be drift).
     (root / "files" / f"workflow{page}.yml").touch()
-    argv = [arg for arg in sphinx(root, "html") if arg != "-q"]
+    # -N: Sphinx colours its output when CI is set, and the names would not match.
+    argv = [*(arg for arg in sphinx(root, "html") if arg != "-q"), "-N"]
     result = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, check=True)
     return re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", result.stdout)
 

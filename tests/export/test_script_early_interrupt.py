@@ -57,8 +57,11 @@ def test_an_early_ctrl_c_prints_the_runners_one_line_and_exits_130(both: Both) -
         if result.returncode == 0:
             outcomes.append("finished")  # the dry run was done before the signal
         elif result.returncode == 130:
+            # The same line whether the signal landed in the planning or while the dry
+            # run printed its steps (on a loaded machine it can reach "[1/2]"): in a dry
+            # run nothing runs, and a real run sets its own trap before its first step.
             assert result.stderr == f"\n{EARLY_INTERRUPT}\n", seen
-            assert "[1/" not in result.stdout, seen
+            assert "ok: " not in result.stdout, seen
             outcomes.append("one line")
         else:
             # bash itself had not yet read the script's first lines (a loaded machine).

@@ -85,6 +85,9 @@ def rehearse_command(
     manual passed; a failed step prints its docs link and troubleshooting
     entries, as `run` does.
 
+    It takes the repository's lock (.runbook/lock) while it clones and runs,
+    so it is refused (exit 5, naming the holder) during a `run` or `bump`.
+
     The folder is removed afterwards (--keep keeps it), and on success,
     failure, Ctrl-C or SIGTERM the index and every process of the rehearsal
     are stopped.  In conf.py, `runbook_rehearse_secrets = {"NAME": "value"}`
@@ -117,7 +120,12 @@ def rehearse_command(
     options = RehearsalOptions(
         version=version, keep=keep, start=start, only=only, name=name, seed=seed
     )
-    rehearsal = rehearse(here, project, options, load_runbook, read_settings)
+    # The repository's lock, as `run` and `bump` take it: the clone is made from the
+    # work tree, which must not be a release half-way through its bump.
+    from sphinx_release_runbook.runner.lock import holding
+
+    with holding(project, "rehearse", notice=lambda line: click.echo(line, err=True)):
+        rehearsal = rehearse(here, project, options, load_runbook, read_settings)
     for line in report.lines(rehearsal):
         click.echo(line)
     return rehearsal.exit_code

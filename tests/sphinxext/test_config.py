@@ -13,6 +13,7 @@ CONF = (
     'runbook_drift = "loud"\n'
     'runbook_clis = {"tool": 3, "ok": "pkg.cli:main"}\n'
     'runbook_repo_root = "no/such/dir"\n'
+    'runbook_rehearse_secrets = {"PYPI_TOKEN": 42, "OK": "value"}\n'
 )
 INDEX = "Guide\n=====\n\n.. release-runbook:: r\n\n.. release-step:: s\n\n   echo hi\n"
 
@@ -28,6 +29,8 @@ def test_bad_config_values_are_located_and_replaced_by_defaults(
         "using 'error' [runbook.config]",
         "SRCDIR/conf.py:4: WARNING: runbook_clis values must be 'module:object' strings; "
         "ignoring 'tool' [runbook.config]",
+        "SRCDIR/conf.py:6: WARNING: runbook_rehearse_secrets maps names to strings; "
+        "ignoring 'PYPI_TOKEN' [runbook.config]",
         "SRCDIR/conf.py:5: WARNING: runbook_repo_root 'no/such/dir' is not a directory; "
         "using the git top level [runbook.config]",
     ]

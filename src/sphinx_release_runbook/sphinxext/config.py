@@ -40,6 +40,10 @@ VALUES = (
     ConfigValue("runbook_repo_url", "", "env", frozenset({str})),
     ConfigValue("runbook_docs_url", "", "env", frozenset({str})),
     ConfigValue("runbook_script_path", "", "env", frozenset({str})),
+    # Read by `python -m runbook rehearse` (cli/commands/rehearse.py), declared here so a
+    # build knows them and checks their type: secrets and action mappings of a rehearsal.
+    ConfigValue("runbook_rehearse_secrets", {}, "", frozenset({dict})),
+    ConfigValue("runbook_rehearse_actions", {}, "", frozenset({dict})),
 )
 
 
@@ -83,7 +87,21 @@ def validate(app: Sphinx, config: Config) -> None:
             + ", ".join(map(repr, bad)),
         )
         config.runbook_clis = {k: v for k, v in clis.items() if k not in bad}
+    for name in ("runbook_rehearse_secrets", "runbook_rehearse_actions"):
+        mapping: dict[Any, Any] = getattr(config, name)
+        odd = [key for key, value in mapping.items() if not _both_text(key, value)]
+        if odd:
+            _warn(
+                app,
+                name,
+                f"{name} maps names to strings; ignoring " + ", ".join(map(repr, odd)),
+            )
+            setattr(config, name, {k: v for k, v in mapping.items() if k not in odd})
     config.runbook_repo_root = str(resolve_repo_root(app, config))
+
+
+def _both_text(key: object, value: object) -> bool:
+    return isinstance(key, str) and isinstance(value, str)
 
 
 def resolve_repo_root(app: Sphinx, config: Config) -> Path:

@@ -195,6 +195,26 @@ class Project:
             )
 
 
+#: Where a rehearsal points the publishing tools.  This suite also runs inside a
+#: rehearsal (the project's own guide runs it in its pre-release checks); these tests
+#: set up their own index, so what the outer rehearsal set must not leak into them.
+_PUBLISHING_SETTINGS = (
+    "POETRY_REPOSITORIES_",
+    "POETRY_HTTP_BASIC_",
+    "POETRY_PYPI_TOKEN_",
+    "TWINE_",
+    "UV_PUBLISH_",
+    "RUNBOOK_REHEARSE_HOME",
+)
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_rehearsal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(_PUBLISHING_SETTINGS):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Iterator[Callable[[], Project]]:
     """Copies of examples/arshai; each call makes one, committed, with a recorded origin."""

@@ -30,6 +30,7 @@ from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_escape_sequences
 
 TESTS = Path(__file__).resolve().parent
+PROJECT = TESTS.parent
 ROOTS = TESTS / "roots"
 SCHEMA = TESTS.parent / "src" / "sphinx_release_runbook" / "schemas" / "runbook.schema.json"
 
@@ -185,3 +186,29 @@ def steps_of(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def ids(entries: Sequence[dict[str, Any]]) -> list[str]:
     return [entry["id"] for entry in entries]
+
+
+def copy_of_the_project(dest: Path) -> Path:
+    """The project's work tree as it is (tracked and untracked files, not ignored ones), committed.
+
+    Tests that run the project's own guide use a copy, not the checkout: this suite
+    also runs inside a real release (or rehearsal) of the project, in its guide's
+    pre-release checks, where the checkout has a release in progress, holds the lock,
+    and its ``.runbook/`` changes while the tests run.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = PROJECT / name
+        if source.is_file():  # a deleted, not yet committed file is still listed
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name, follow_symlinks=False)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
+        subprocess.run(["git", *argv], cwd=dest, env=env, check=True, capture_output=True)
+    return dest

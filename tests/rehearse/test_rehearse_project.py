@@ -14,17 +14,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PROJECT_ROOT, REHEARSAL_TIMEOUT, Outcome, require_rehearse_extra
+from conftest import copy_of_the_project
+
+from .conftest import REHEARSAL_TIMEOUT, Outcome, require_rehearse_extra
 
 
 def test_the_project_rehearses_its_own_release(tmp_path: Path) -> None:
     require_rehearse_extra()
+    # A copy: inside the project's own release the checkout holds the lock.
+    project = copy_of_the_project(tmp_path / "project")
     env = {**os.environ, "TMPDIR": os.fspath(tmp_path)}
     env.pop("VIRTUAL_ENV", None)
     rehearse = ["rehearse", "--version", "99.0.0", "--from", "bump-pyproject", "--keep"]
     result = subprocess.run(
         [sys.executable, "-m", "runbook", *rehearse],
-        cwd=PROJECT_ROOT,
+        cwd=project,
         capture_output=True,
         text=True,
         check=False,

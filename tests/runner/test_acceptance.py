@@ -19,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_of_the_project
+
 from sphinx_release_runbook.core.errors import ExitCode
 
 from .conftest import (
@@ -49,35 +51,10 @@ def _expected_files(template: Path) -> dict[str, str]:
 # --- 1. dry run of the project's own guide ---------------------------------------------
 
 
-def _copy_of_the_project(dest: Path) -> Path:
-    """The project's work tree as it is (tracked and untracked files, not ignored ones), committed.
-
-    The test dry-runs a copy, not the checkout: this suite also runs inside a real
-    release of the project (its guide's pre-release checks), where the checkout has a
-    release in progress and its ``.runbook/`` changes while the tests run.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = PROJECT_ROOT / name
-        if source.is_file():  # a deleted, not yet committed file is still listed
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name, follow_symlinks=False)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
-    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
-        subprocess.run(["git", *argv], cwd=dest, env=env, check=True, capture_output=True)
-    return dest
-
-
 def test_dry_run_of_the_projects_own_guide_changes_nothing(tmp_path: Path) -> None:
     if not (PROJECT_ROOT / "docs" / "deployment" / "pypi-deployment.rst").is_file():
         pytest.skip("the project's own release guide is not written yet")
-    project = _copy_of_the_project(tmp_path / "project")
+    project = copy_of_the_project(tmp_path / "project")
     result = runbook_cli(project, "run", "--version", "0.4.0", "--dry-run", env=dict(os.environ))
     assert result.returncode == ExitCode.OK, result.stdout + result.stderr
     assert "0.4.0" in result.stdout and "v0.4.0" in result.stdout

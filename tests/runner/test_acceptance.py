@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_of_the_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import copy_of_the_project
 
 from sphinx_release_runbook.core.errors import ExitCode
 

@@ -158,7 +158,7 @@ def fake_docs(monkeypatch: pytest.MonkeyPatch, build: object) -> None:
 
 
 def test_ctrl_c_while_building_the_docs_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(root: Path, *, write_cache: bool) -> Loaded:
+    def interrupted(root: Path) -> Loaded:
         raise KeyboardInterrupt
 
     fake_docs(monkeypatch, interrupted)
@@ -180,7 +180,7 @@ def test_check_exits_with_the_report_s_code(
     monkeypatch: pytest.MonkeyPatch, findings: list[Finding], code: ExitCode
 ) -> None:
     loaded = Loaded(export=Export(project="demo", runbooks=[demo_runbook()]), findings=findings)
-    fake_docs(monkeypatch, lambda root, *, write_cache: loaded)
+    fake_docs(monkeypatch, lambda root: loaded)
     result = invoke("check")
     assert result.exit_code == code
     assert result.stdout.splitlines()[-1].startswith("runbook check: ")

@@ -2,7 +2,7 @@
 
 The script spends its first fraction of a second in python3 (validating the
 version, selecting steps, finding the secrets), each call starting an
-interpreter and compiling the embedded helper.  A Ctrl-C there used to kill the
+interpreter that imports the embedded helper.  A Ctrl-C there used to kill the
 script silently or print the traceback of whichever import or compile it hit.
 As the runner (``runbook/__main__.py``), it must print the same one line and
 exit 130.  The test sends SIGINT to the script's process group, as a terminal

@@ -195,15 +195,12 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def build(root: Path, *, use_cache: bool = True, write_cache: bool = True) -> Loaded:
+def build(root: Path, *, use_cache: bool = True) -> Loaded:
     """The runbook of the docs of *root*, with the project's default runbook name.
 
     A build is cached in ``.runbook/cache`` whatever the command, ``--dry-run``
     included (git ignores ``.runbook/``, so the work tree git sees is unchanged).
-    *write_cache* is accepted for the callers written when a dry run built into
-    a temporary folder; it no longer changes anything.
     """
-    del write_cache  # every command caches its build: see above
     loaded = _build(root, use_cache=use_cache)
     default = _pyproject_settings(root).get("runbook")
     loaded.default_name = str(default) if default else None

@@ -23,14 +23,16 @@ name_option = click.option(
 )
 
 
-def load(
-    runbook_file: Path | None, root: Path | None = None, *, write_cache: bool = True
-) -> Loaded:
-    """The runbook export for the CLI: a file, or the docs of the current repository."""
+def load(runbook_file: Path | None, root: Path | None = None) -> Loaded:
+    """The runbook export for the CLI: a file, or the docs of the current repository.
+
+    Every command caches its build in the git-ignored ``.runbook/``, ``--dry-run``
+    included, so only the first command of a checkout builds the docs.
+    """
     try:
         if runbook_file is not None:
             return load_json(runbook_file)
-        return build(find_project_root(root or Path.cwd()), write_cache=write_cache)
+        return build(find_project_root(root or Path.cwd()))
     except KeyboardInterrupt:
         # The cache manifest is written last, so an interrupted build is simply redone.
         raise Interrupted(

@@ -6,10 +6,15 @@ compound command (``if``...``fi``, loops, ``case``, ``{ }``, ``( )``, functions)
 Blank lines and ``#`` comment lines separate units and are not run.  Placeholders
 (``{{ ... }}``) are masked before scanning, so their text never opens a quote.
 Pure functions, no Sphinx import.
+
+The scans are memoized on the text: one build asks about the same command from
+the directive, the drift checks and the export, and every incremental build asks
+again about the pages it re-reads.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -343,10 +348,16 @@ def _masked(command: str) -> str:
     return _JINJA.sub(lambda match: re.sub(r"[^\n]", "J", match.group(0)), command)
 
 
+#: How many texts each memo keeps (a few large guides' worth of commands).
+_MEMO = 4096
+
+
+@functools.lru_cache(maxsize=_MEMO)
 def _scan(command: str) -> _Scan:
     return _ShellScanner(_masked(command)).scan()
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def shell_code(command: str) -> str:
     """*command* without its comments and heredoc bodies: what bash reads as commands.
 
@@ -369,6 +380,7 @@ def _is_complete(command: str) -> bool:
     return not _scan(command).open
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def unit_problem(command: str) -> str | None:
     """Why the unit *command* cannot run as written, and how to write it; None when it can."""
     scan = _scan(command)
@@ -406,6 +418,11 @@ def split_commands(lines: Iterable[str]) -> list[CommandText]:
     blank lines and lines that are only a ``#`` comment separate them and are not
     run; inside a unit (a heredoc's body, an ``if`` block) they are kept.
     """
+    return list(_split_commands(tuple(lines)))
+
+
+@functools.lru_cache(maxsize=_MEMO)
+def _split_commands(lines: tuple[str, ...]) -> tuple[CommandText, ...]:
     commands: list[CommandText] = []
     pending: list[str] = []
     start = 0
@@ -422,7 +439,7 @@ def split_commands(lines: Iterable[str]) -> list[CommandText]:
             pending = []
     if pending:
         commands.append(CommandText(start, "\n".join(pending).strip()))
-    return commands
+    return tuple(commands)
 
 
 def unterminated(commands: Iterable[CommandText]) -> CommandText | None:

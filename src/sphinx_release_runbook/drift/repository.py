@@ -8,6 +8,7 @@ inside the root: :meth:`Repository.escapes` says when it does not, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -33,13 +34,18 @@ class Repository:
     read: list[Path] = field(default_factory=list)
     probed: list[Path] = field(default_factory=list)
 
+    @cached_property
+    def real_root(self) -> Path:
+        """The root through any symlink, resolved once (every path is compared with it)."""
+        return self.root.resolve()
+
     def resolve(self, relative: str, cwd: str | None = None) -> Path:
         base = self.root / cwd if cwd else self.root
         return (base / relative).resolve()
 
     def escapes(self, relative: str, cwd: str | None = None) -> bool:
         """Whether *relative* resolves (through symlinks) to a path outside the root."""
-        return not self.resolve(relative, cwd).is_relative_to(self.root.resolve())
+        return not self.resolve(relative, cwd).is_relative_to(self.real_root)
 
     def missing(self, what: str) -> str:
         """The end of a message saying *what* does not exist (naming a root without git)."""
@@ -67,14 +73,14 @@ class Repository:
         ``OSError``) and is not read.
         """
         path = self.resolve(relative)
-        if not path.is_relative_to(self.root.resolve()):
+        if not path.is_relative_to(self.real_root):
             raise OutsideRepository(f"{relative!r} resolves outside the repository")
         self.read.append(path)
         return path.read_text(encoding="utf-8")
 
     def relative(self, path: Path) -> str:
         try:
-            return path.relative_to(self.root.resolve()).as_posix()
+            return path.relative_to(self.real_root).as_posix()
         except ValueError:
             return path.as_posix()
 

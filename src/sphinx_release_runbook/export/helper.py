@@ -1411,7 +1411,8 @@ def main(argv: Sequence[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def script_main() -> None:
+    """The script's entry point: its arguments after the command, exit with the status."""
     try:
         # The script starts the helper with a handler that ends it quietly on Ctrl-C (its
         # start, PY_START); from here a Ctrl-C is a KeyboardInterrupt, which stops a step's
@@ -1429,3 +1430,7 @@ if __name__ == "__main__":
         sys.exit(error.code)
     except KeyboardInterrupt:
         sys.exit(INTERRUPTED)
+
+
+if __name__ == "__main__":
+    script_main()

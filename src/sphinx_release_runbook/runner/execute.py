@@ -7,28 +7,33 @@ saves the state; and a command that would prompt on the terminal (a git
 credential prompt) fails at once instead of hanging a CI job.  The runner
 itself asks every question a step needs.
 
-A group of its own must not outlive a runner that dies without cleaning up
-(SIGKILL, an out-of-memory kill): between fork and exec the child registers
-its group with the run's :class:`~.guard.Guard`, which stops it when the
-runner is gone, and asks the kernel for SIGTERM when its parent dies
-(``PR_SET_PDEATHSIG``, Linux).
+No Python code runs in the child between fork and exec, so :mod:`subprocess`
+starts it with ``vfork`` (about half the cost of a full fork of the runner, on
+every command).  What the child needs is set up from the runner instead:
+
+* a group of its own must not outlive a runner that dies without cleaning up
+  (SIGKILL, an out-of-memory kill): the runner registers the group with the
+  run's :class:`~.guard.Guard` as soon as the child is started (``vfork``
+  resumes the runner only once the child has exec'd), and the guard stops it
+  when the runner is gone;
+* the stopping signals start at their defaults: see
+  :func:`_ignored_signals_handled`.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import selectors
 import signal
 import subprocess
-import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Protocol
 
 from sphinx_release_runbook.runner.guard import Guard
@@ -42,44 +47,54 @@ _IDLE = 0.1
 # After the shell exits, how long to keep reading output of a lingering
 # background child that still holds the pipe, before giving up on it.
 _DRAIN = 0.2
-_PR_SET_PDEATHSIG = 1
 #: Signals every step's command starts with at their default disposition.
 STEP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
-def _load_libc() -> ctypes.CDLL | None:
-    if not sys.platform.startswith("linux"):
-        return None
+def _ignore(signum: int, frame: FrameType | None) -> None:
+    """A handler that does nothing: the runner goes on as if the signal were ignored."""
+
+
+@contextlib.contextmanager
+def _ignored_signals_handled() -> Iterator[bool]:
+    """While a child is started, the stopping signals the runner ignores are handled instead.
+
+    A runner started with SIGINT or SIGTERM ignored (a background job of a
+    script, ``nohup``) keeps them so, but its steps start as from a terminal: a
+    step's own Ctrl-C handling works, and the SIGTERM that stops the group is
+    not lost.  An ignored signal is inherited through exec, a handled one is
+    reset to its default, so for the moment of the spawn each ignored signal
+    gets a handler that does nothing, which leaves the runner as deaf to it as
+    before.  Yields whether that worked: ``signal.signal`` acts in the main
+    thread only, so elsewhere the child must reset them itself.
+    """
+    ignored = [sig for sig in STEP_SIGNALS if signal.getsignal(sig) is signal.SIG_IGN]
+    if not ignored:
+        yield True
+        return
+    if threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    for sig in ignored:
+        signal.signal(sig, _ignore)
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    except OSError:  # pragma: no cover - a Linux without a C library to load
-        return None
+        yield True
+    finally:
+        for sig in ignored:
+            signal.signal(sig, signal.SIG_IGN)
 
 
-_LIBC = _load_libc()
+def _reset_step_signals() -> None:
+    """In the child, before exec: the slow path, for a spawn outside the main thread."""
+    for number in STEP_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
 
 
-def _child_setup(guard_fd: int | None, parent: int) -> Callable[[], None]:
-    """What the child does between fork and exec (after ``setsid``)."""
-
-    def setup() -> None:
-        # A runner started with SIGINT or SIGTERM ignored (a background job of a script,
-        # `nohup`) keeps them so, but its steps start as from a terminal: a step's own
-        # Ctrl-C handling works, and the SIGTERM that stops the group is not lost.
-        for number in STEP_SIGNALS:
-            signal.signal(number, signal.SIG_DFL)
-        if _LIBC is not None:
-            _LIBC.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-        if os.getppid() != parent:  # the runner died before the line above: do not run
-            os._exit(126)
-        if guard_fd is not None:
-            # SIGPIPE is back to its default here: a guard that is gone must not kill us.
-            previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-            with contextlib.suppress(OSError):
-                os.write(guard_fd, b"+%d\n" % os.getpid())
-            signal.signal(signal.SIGPIPE, previous)
-
-    return setup
+def _register(guard: Guard, pgid: int) -> None:
+    """Tell the guard about the child's group (the guard's ``+PGID`` line)."""
+    if guard.fd is not None:
+        with contextlib.suppress(OSError):  # a guard that is gone stops nothing anyway
+            os.write(guard.fd, b"+%d\n" % pgid)
 
 
 class Sink(Protocol):
@@ -138,16 +153,19 @@ def run_command(
     and propagates, so the caller can save its state.  A child that cannot be
     started (its directory is gone) raises :class:`OSError`.
     """
-    process = subprocess.Popen(
-        shell_argv(command),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=_child_setup(guard.fd if guard else None, os.getpid()),
-    )
+    with _ignored_signals_handled() as defaults_on_exec:
+        process = subprocess.Popen(
+            shell_argv(command),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=None if defaults_on_exec else _reset_step_signals,
+        )
+    if guard is not None:
+        _register(guard, process.pid)
     try:
         return _follow(process, sink, deadline, started)
     finally:

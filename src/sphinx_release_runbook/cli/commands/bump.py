@@ -48,7 +48,7 @@ def bump_command(version: str, dry_run: bool, runbook_file: Path | None, name: s
     from sphinx_release_runbook.runner.state import StateStore
     from sphinx_release_runbook.runner.validate import check_length, shown, validate_release
 
-    runbook = pick(load(runbook_file, write_cache=not dry_run), name)
+    runbook = pick(load(runbook_file), name)
     if not runbook.bump_targets:
         raise CommandLineError(f"runbook {runbook.name!r} has no :bump: targets")
     root = find_project_root(Path.cwd())

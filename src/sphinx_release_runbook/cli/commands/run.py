@@ -118,7 +118,7 @@ def run_command(
         raise CommandLineError(
             "--version is required (a version such as 1.2.3, or major, minor, patch)"
         )
-    loaded = load(runbook_file, write_cache=not dry_run)
+    loaded = load(runbook_file)
     runbook = pick(loaded, name)
     console = Console(Masker())
     invocation = Invocation(

@@ -3,11 +3,13 @@
 The figures are not checked (a test never asserts a time): only that every
 benchmark still runs against the current CLI and prints its ratios.
 ``cli_latency.py`` compares with tbump and bump-my-version (the ``bench``
-extra): missing, they skip it here and fail it under CI.
+extra) and ``rehearse_overhead.py`` needs pypiserver (the ``rehearse`` extra):
+missing, they skip here and fail under CI.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -65,3 +67,13 @@ def test_build_overhead_runs() -> None:
     assert "read-only: runbook / plain:" in out, out
     # The one page that mirrors the touched file, and no other, is read again.
     assert "touching files/workflow4.yml (8 pages) reads again: page4 (" in out, out
+
+
+def test_rehearse_overhead_runs() -> None:
+    if importlib.util.find_spec("pypiserver") is None:
+        message = "pypiserver is not installed (the rehearse extra: .[rehearse])"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    out = _quick("rehearse_overhead.py")
+    assert "rehearse / bash:" in out, out

@@ -12,10 +12,17 @@ starts it with ``vfork`` (about half the cost of a full fork of the runner, on
 every command).  What the child needs is set up from the runner instead:
 
 * a group of its own must not outlive a runner that dies without cleaning up
-  (SIGKILL, an out-of-memory kill): the runner registers the group with the
-  run's :class:`~.guard.Guard` as soon as the child is started (``vfork``
-  resumes the runner only once the child has exec'd), and the guard stops it
-  when the runner is gone;
+  (SIGKILL, an out-of-memory kill): the command carries the run's token in its
+  environment (:meth:`.guard.Guard.marked`), the runner registers its group
+  with the run's :class:`~.guard.Guard` right after it has started, and the
+  guard stops it when the runner is gone, found by its group or by its token
+  (a runner killed between the start and the registration);
+* where the guard looks for the token (Linux), the child's descriptors are
+  left for its exec to close (all of them are close-on-exec,
+  :func:`_inherited_closed_on_exec`) rather than closed by :mod:`subprocess` a
+  moment before: the child's copy of the guard's pipe then closes with the
+  exec itself, so the guard cannot hear of the runner's death while a command
+  has started but does not show its token yet;
 * the stopping signals start at their defaults: see
   :func:`_ignored_signals_handled`.
 """
@@ -37,7 +44,12 @@ from types import FrameType
 from typing import Protocol
 
 from sphinx_release_runbook.runner.guard import Guard
-from sphinx_release_runbook.runner.processes import group_alive, signal_group, stop_grace
+from sphinx_release_runbook.runner.processes import (
+    can_scan,
+    group_alive,
+    signal_group,
+    stop_grace,
+)
 from sphinx_release_runbook.runner.signals import no_interrupts
 
 #: Seconds a stopped child gets between SIGTERM and SIGKILL (``RUNBOOK_STOP_GRACE``).
@@ -90,11 +102,31 @@ def _reset_step_signals() -> None:
         signal.signal(number, signal.SIG_DFL)
 
 
-def _register(guard: Guard, pgid: int) -> None:
-    """Tell the guard about the child's group (the guard's ``+PGID`` line)."""
-    if guard.fd is not None:
-        with contextlib.suppress(OSError):  # a guard that is gone stops nothing anyway
-            os.write(guard.fd, b"+%d\n" % pgid)
+#: Whether the guard finds commands by their token (Linux): then the order in which the
+#: child's descriptors close matters, see the module's docstring.
+_GUARD_SCANS = can_scan()
+_OWN_FDS = Path("/proc/self/fd")
+
+
+def _inherited_closed_on_exec() -> None:
+    """Mark close-on-exec every descriptor above 2 that a child would inherit.
+
+    Python opens its files close-on-exec; an inheritable one comes from the
+    runner's caller (a ``make`` jobserver, a CI agent's pipe) or from a
+    ``dup2``.  So a command inherits none but its standard streams, as if
+    :mod:`subprocess` had closed the others in the child.  A few microseconds
+    a command: one listing of ``/proc/self/fd``.
+    """
+    try:
+        names = os.listdir(_OWN_FDS)
+    except OSError:
+        return
+    for name in names:
+        fd = int(name)
+        if fd > 2:
+            with contextlib.suppress(OSError):  # the listing's own descriptor, closed since
+                if os.get_inheritable(fd):
+                    os.set_inheritable(fd, False)
 
 
 class Sink(Protocol):
@@ -153,19 +185,24 @@ def run_command(
     and propagates, so the caller can save its state.  A child that cannot be
     started (its directory is gone) raises :class:`OSError`.
     """
+    if _GUARD_SCANS:
+        _inherited_closed_on_exec()
     with _ignored_signals_handled() as defaults_on_exec:
         process = subprocess.Popen(
             shell_argv(command),
             cwd=cwd,
-            env=dict(env),
+            env=guard.marked(env) if guard is not None else dict(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            close_fds=not _GUARD_SCANS,
             preexec_fn=None if defaults_on_exec else _reset_step_signals,
         )
     if guard is not None:
-        _register(guard, process.pid)
+        # A SIGKILL before this line leaves a command the guard has not heard of: it
+        # finds that one by the token in its environment.
+        guard.register(process.pid)
     try:
         return _follow(process, sink, deadline, started)
     finally:

@@ -7,19 +7,42 @@ already started the same step again.  So every real run forks a guard first:
 
 * the guard holds the run's lock (it inherits the locked file descriptor), so
   the lock stays taken for as long as the guard lives;
-* each command registers its process group with the guard before it runs
-  (from the child, between fork and exec, so no command ever runs unknown to
-  the guard), and the runner unregisters it once it is gone;
+* every command the runner starts carries the run's token in its environment
+  (``RUNBOOK_RUN``, :meth:`Guard.marked`), and so does everything it starts;
+* the runner registers each command's process group with the guard right
+  after ``Popen`` returns (no Python code runs in the child between fork and
+  exec, so the child cannot do it itself, see :mod:`.execute`), and
+  unregisters the group once it is gone;
 * when the runner's end of the guard's pipe closes without a goodbye (the
-  runner died), the guard stops every registered group (SIGTERM, then SIGKILL
-  after the grace period) and exits only when they are gone, which frees the
-  lock.
+  runner died), the guard stops every registered group and the group of every
+  process whose environment carries the token (it reads ``/proc/PID/environ``
+  of every process it may), all at once: SIGTERM, then SIGKILL to what is left
+  after the grace period.  It then looks again, and again, until a look finds
+  none left; only then does it exit, which frees the lock.  Nothing is looked
+  through while the runner lives.
+
+The token closes the gap between a command's start and its registration: a
+runner killed in between leaves a command the guard was never told about, and
+the token finds it, as it finds a command that moved itself to another group or
+session.  It must be in place when the guard looks: the guard hears of the
+runner's death when the last copy of the pipe closes, and a child holds one
+until its exec closes it (the runner leaves the child's descriptors to the exec,
+see :mod:`.execute`), so by then every command is running with its token,
+still inside its exec, or gone.  A process inside an exec shows no environment
+and no command line until its new program is in place; while one does, the
+guard looks again (for at most :data:`SETTLE` seconds).
+
+Without ``/proc`` (not Linux) the guard stops the registered groups only: a
+runner killed there between a command's start and its registration leaves that
+command running, and the lock free.  Not found either: a command that removed
+the token from its environment or that the guard may not read (another user's,
+or non-dumpable like ``ssh-agent`` when not run as root), once it has left its
+group.
 
 The guard has its own session: a Ctrl-C at the terminal, a closed terminal or a
 kill of the runner's process group does not reach it.  It closes every file it
 inherited but the pipe and the lock, so it never holds a caller's output pipe
-open.  As a second line, each command's direct child gets SIGTERM when the
-runner dies (``PR_SET_PDEATHSIG``, see :mod:`.execute`).
+open.
 """
 
 from __future__ import annotations
@@ -27,40 +50,59 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import secrets
 import signal
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping
 
-from sphinx_release_runbook.runner.processes import stop_group_id
+from sphinx_release_runbook.runner.processes import (
+    RUN_MARKER,
+    Marked,
+    can_scan,
+    find_marked,
+    live_groups,
+    stop_groups,
+)
 
 _BYE = b"bye\n"
+#: Seconds the guard keeps looking while a process is caught between two programs.
+SETTLE = 5.0
+_SETTLE_POLL = 0.01
 
 
 class Guard:
     """The runner's side of a running guard: its pid and the pipe to it."""
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, token: str) -> None:
         self.pid = pid
         self._fd: int | None = fd
+        #: The run's token, which every command of the run carries in its environment.
+        self.token = token
 
     @classmethod
     def start(cls, keep: Iterable[int], grace: float) -> Guard:
         """Fork the guard; it keeps the descriptors *keep* (the lock) open while it lives."""
         keep = tuple(keep)
+        token = secrets.token_hex(16)
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; exercised through the CLI tests
             try:
                 os.close(write)
-                _serve(read, keep, grace)
+                _serve(read, keep, grace, token)
             finally:
                 os._exit(0)
         os.close(read)
-        return cls(pid, write)
+        return cls(pid, write, token)
 
-    @property
-    def fd(self) -> int | None:
-        """The pipe's write end, for a command's child to register its group on."""
-        return self._fd
+    def marked(self, env: Mapping[str, str]) -> dict[str, str]:
+        """*env* for a command of this run: the run's token added to ``RUNBOOK_RUN``.
+
+        Added, not replaced: a run inside a step of another run keeps the outer
+        run's token, so the outer guard finds this run's commands too.
+        """
+        outer = env.get(RUN_MARKER)
+        return {**env, RUN_MARKER: f"{outer}:{self.token}" if outer else self.token}
 
     def _send(self, data: bytes) -> None:
         if self._fd is None:
@@ -77,6 +119,10 @@ class Guard:
         except ChildProcessError:
             return False
         return pid == 0
+
+    def register(self, pgid: int) -> None:
+        """The group *pgid* runs a command of this run: stop it if the runner dies."""
+        self._send(b"+%d\n" % pgid)
 
     def forget(self, pgid: int) -> None:
         """The group *pgid* is gone; nothing to stop there any more."""
@@ -106,7 +152,7 @@ def _detach(read: int, keep: tuple[int, ...]) -> None:
         os.closerange(low + 1, high if high is not None else os.sysconf("SC_OPEN_MAX"))
 
 
-def _serve(read: int, keep: tuple[int, ...], grace: float) -> None:  # pragma: no cover
+def _serve(read: int, keep: tuple[int, ...], grace: float, token: str) -> None:  # pragma: no cover
     gc.disable()  # nothing here makes garbage worth a collection that may touch old files
     _detach(read, keep)
     groups: set[int] = set()
@@ -132,6 +178,39 @@ def _serve(read: int, keep: tuple[int, ...], grace: float) -> None:  # pragma: n
                     groups.add(pgid)
                 else:
                     groups.discard(pgid)
-    if not said_bye or groups:
-        for pgid in sorted(groups):
-            stop_group_id(pgid, grace)
+    if said_bye:
+        # The runner is alive and has stopped its commands; a group it left registered
+        # is one it could not see end.
+        stop_groups(groups, grace)
+    else:
+        _stop_the_dead_runners_commands(groups, token, grace)
+
+
+def _stop_the_dead_runners_commands(
+    registered: set[int], token: str, grace: float
+) -> None:  # pragma: no cover - the guard's child; exercised through the runner tests
+    """Stop the registered groups and those of the processes carrying *token*, till none is left.
+
+    Round after round: a command may start another (in a new session) while it
+    is being stopped, and only a look that finds no process left ends the
+    guard.  A process between two programs makes it look again, for at most
+    :data:`SETTLE` seconds in a row.
+    """
+    scan = can_scan()
+    settling_since: float | None = None
+    while True:
+        found = find_marked(token) if scan else Marked(frozenset(), settling=False)
+        registered = live_groups(registered)
+        targets = registered | live_groups(found.groups)
+        if targets:
+            stop_groups(targets, grace)
+            settling_since = None
+            continue
+        if not found.settling:
+            return
+        now = time.monotonic()
+        if settling_since is None:
+            settling_since = now
+        elif now - settling_since > SETTLE:
+            return
+        time.sleep(_SETTLE_POLL)

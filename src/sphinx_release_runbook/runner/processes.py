@@ -6,6 +6,11 @@ recorded (in the state and the lock) and recognised later: its id, the start
 time of its leader and the boot it started in, because a process group id is
 reused once the group is gone.  A zombie has exited and does not count as
 alive: in a container whose first process does not reap, orphans stay zombies.
+
+A command can also be found by what it carries: every command of a run has
+the run's token in its environment (:data:`RUN_MARKER`, see :mod:`.guard`),
+and so has everything it starts, in its group or not.  :func:`find_marked`
+looks for it in ``/proc/PID/environ`` (Linux; :func:`can_scan`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,11 @@ from typing import Any
 DEFAULT_STOP_GRACE = 3.0
 _PROC = Path("/proc")
 _POLL = 0.02
+#: The environment variable that carries the tokens of the runs a command belongs to
+#: (``:``-separated: a run inside a step of another run carries both).
+RUN_MARKER = "RUNBOOK_RUN"
+_MARKER_PREFIX = RUN_MARKER.encode() + b"="
+_PF_KTHREAD = 0x00200000  # a kernel thread, in the flags of /proc/PID/stat
 
 
 def stop_grace(environ: dict[str, str] | None = None) -> float:
@@ -42,19 +53,39 @@ def boot_id() -> str | None:
         return None
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """``(state, pgrp, start ticks)`` of *pid* from ``/proc``, or None."""
+def _fields(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name: state, ppid, pgrp, session..."""
     try:
-        text = (_PROC / str(pid) / "stat").read_text()
+        with open(_PROC / str(pid) / "stat", "rb") as handle:
+            text = handle.read().decode("ascii", "replace")
     except OSError:
         return None
     # "pid (comm) state ppid pgrp session tty tpgid flags ... starttime(22) ..."; comm
     # may hold spaces and parentheses, so split after its last ')'.
     fields = text[text.rfind(")") + 2 :].split()
+    return fields if len(fields) > 19 else None
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """``(state, pgrp, start ticks)`` of *pid* from ``/proc``, or None."""
+    fields = _fields(pid)
+    if fields is None:
+        return None
     try:
         return fields[0], int(fields[2]), int(fields[19])
-    except (IndexError, ValueError):
+    except ValueError:
         return None
+
+
+def _pids() -> Iterator[int]:
+    """Every process id in ``/proc`` (none if it cannot be listed)."""
+    try:
+        entries = os.listdir(_PROC)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.isdigit():
+            yield int(entry)
 
 
 @dataclass(frozen=True)
@@ -110,20 +141,38 @@ def group_alive(pgid: int, since: int | None = None) -> bool:
         return True
     if not _PROC.is_dir():
         return True
-    try:
-        entries = os.listdir(_PROC)
-    except OSError:
-        return True
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        found = _stat(int(entry))
+    for pid in _pids():
+        found = _stat(pid)
         if found is None:
             continue
         state, pgrp, ticks = found
         if pgrp == pgid and state not in ("Z", "X") and (since is None or ticks >= since):
             return True
     return False
+
+
+def _group_exists(pgid: int) -> bool:
+    """Whether the kernel knows the group *pgid* (zombies included)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process in it: it exists
+        return True
+    return True
+
+
+def live_groups(pgids: Collection[int]) -> set[int]:
+    """Which of the process groups *pgids* have a live member, in one pass over ``/proc``."""
+    candidates = {pgid for pgid in pgids if pgid > 1 and _group_exists(pgid)}
+    if not candidates or not _PROC.is_dir():
+        return candidates
+    live = set()
+    for pid in _pids():
+        found = _stat(pid)
+        if found is not None and found[1] in candidates and found[0] not in ("Z", "X"):
+            live.add(found[1])
+    return live
 
 
 def pid_alive(pid: int) -> bool:
@@ -145,14 +194,95 @@ def signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def stop_group_id(pgid: int, grace: float) -> None:
-    """SIGTERM the group, SIGKILL what is left after *grace* seconds, wait until it is gone."""
-    signal_group(pgid, signal.SIGTERM)
+def stop_groups(pgids: Iterable[int], grace: float) -> None:
+    """SIGTERM the groups, SIGKILL what is left after *grace* seconds, wait until they are gone.
+
+    All at once: a group slow to stop does not delay the SIGTERM of the next.
+    """
+    left = live_groups(set(pgids))
+    for pgid in left:
+        signal_group(pgid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while group_alive(pgid) and time.monotonic() < deadline:
+    while left and time.monotonic() < deadline:
         time.sleep(_POLL)
-    if group_alive(pgid):
+        left = live_groups(left)
+    for pgid in left:
         signal_group(pgid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while group_alive(pgid) and time.monotonic() < deadline:
-            time.sleep(_POLL)
+    deadline = time.monotonic() + 10
+    while left and time.monotonic() < deadline:
+        time.sleep(_POLL)
+        left = live_groups(left)
+
+
+# --- finding a run's commands by their marker ------------------------------------------
+
+
+def can_scan() -> bool:
+    """Whether this system shows each process's environment (``/proc``, Linux)."""
+    return (_PROC / "self" / "environ").is_file()
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What one look at every process found: the groups of the marked, and whether to look again."""
+
+    #: Process groups with a live process whose environment carries the token.
+    groups: frozenset[int]
+    #: A live process showed neither environment nor command line, as one does in the
+    #: middle of an exec: it may be a command still starting, so look again.
+    settling: bool
+
+
+def _carries(environ: bytes, token: str) -> bool:
+    """Whether the environment block *environ* (``NUL``-separated) names the run *token*."""
+    for entry in environ.split(b"\0"):
+        if entry.startswith(_MARKER_PREFIX):
+            return token.encode() in entry[len(_MARKER_PREFIX) :].split(b":")
+    return False
+
+
+def _read(pid: int, name: str) -> bytes | None:
+    """``/proc/PID/NAME``, or None for a process that is gone or not ours to read."""
+    try:
+        with open(_PROC / str(pid) / name, "rb") as handle:
+            return handle.read()
+    except OSError:  # gone, or another user's, or made unreadable (non-dumpable)
+        return None
+
+
+def _between_programs(pid: int) -> bool:
+    """Whether *pid*, which shows no environment and no command line, is a live process."""
+    fields = _fields(pid)
+    if fields is None or fields[0] in ("Z", "X"):
+        return False
+    try:
+        return not int(fields[6]) & _PF_KTHREAD
+    except ValueError:
+        return False
+
+
+def find_marked(token: str) -> Marked:
+    """Look at every readable process for the run *token* in its environment."""
+    groups: set[int] = set()
+    settling = False
+    me = os.getpid()
+    for pid in _pids():
+        if pid == me:
+            continue
+        environ = _read(pid, "environ")
+        if environ is None:
+            continue
+        if not environ:
+            # An empty environment is also what a process shows in the middle of an
+            # exec, until the new program's is in place (its command line is empty
+            # then too): a command of ours may be that far.  Kernel threads and
+            # processes that have exited show both empty for good.
+            if not _read(pid, "cmdline"):
+                settling = settling or _between_programs(pid)
+                continue
+            environ = _read(pid, "environ") or b""  # its exec may have ended in between
+        if _carries(environ, token):
+            found = _stat(pid)
+            if found is not None and found[0] not in ("Z", "X") and found[1] > 1:
+                groups.add(found[1])
+    return Marked(frozenset(groups), settling)

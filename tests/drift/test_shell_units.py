@@ -170,9 +170,9 @@ def test_simple_commands_see_through_compound_commands_and_skip_heredoc_bodies()
         "if git diff --quiet; then\n  poetry run flake8 . # lint\nfi\n"
         "cat > n <<EOF\ngit add nope\nEOF\nfor f in a b; do\n  X=1 git add $f\ndone"
     )
-    assert simple_commands(unit) == [
-        ["git", "diff", "--quiet"],
-        ["poetry", "run", "flake8", "."],
-        ["cat", ">", "n", "<<EOF"],
-        ["git", "add", "$f"],
-    ]
+    assert simple_commands(unit) == (
+        ("git", "diff", "--quiet"),
+        ("poetry", "run", "flake8", "."),
+        ("cat", ">", "n", "<<EOF"),
+        ("git", "add", "$f"),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -51,7 +52,7 @@ def known_clis(repo: Repository) -> dict[str, str]:
     return clis
 
 
-def invocation(words: list[str], names: dict[str, str]) -> tuple[str, list[str]] | None:
+def invocation(words: Sequence[str], names: dict[str, str]) -> tuple[str, list[str]] | None:
     """(cli name, its arguments) when *words* call a known CLI."""
     words = strip_runner(words)
     if len(words) >= 3 and is_python(words[0]) and words[1] == "-m" and words[2] in names:

@@ -5,12 +5,17 @@ is a unit of three lines).  A placeholder becomes :data:`PLACEHOLDER`, so a word
 holding one is known to be filled at run time: a path check skips it, a CLI parse
 accepts it as a value.  A heredoc's body is data, not commands, and the reserved
 words of a compound command (``if``, ``then``, ``do``...) are not commands either.
+
+Every check of a command asks for its words again, so the split is memoised; its
+result is immutable (tuples) because every caller shares it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
+from collections.abc import Sequence
 
 from sphinx_release_runbook.core.shell_units import shell_code
 
@@ -22,10 +27,13 @@ _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!"
 #: Words that close one; nothing follows them in the same simple command.
 _CLOSING = frozenset({"fi", "done", "esac", "}"})
 _PYTHON = re.compile(r"(?:.*/)?python(?:3(?:\.\d+)?)?$")
+#: How many command texts the memo keeps (a few large guides' worth, as in core.shell_units).
+_MEMO = 4096
 
 
-def simple_commands(command: str) -> list[list[str]]:
-    """The words of each simple command; ``[]`` when the shell text does not split."""
+@functools.lru_cache(maxsize=_MEMO)
+def simple_commands(command: str) -> tuple[tuple[str, ...], ...]:
+    """The words of each simple command; ``()`` when the shell text does not split."""
     code = shell_code(command.replace("\\\n", " "))
     masked = _EXPRESSION.sub(PLACEHOLDER, code)
     # A line break ends a command as ";" does (comments are gone already).
@@ -36,14 +44,14 @@ def simple_commands(command: str) -> list[list[str]]:
     try:
         tokens = list(lexer)
     except ValueError:
-        return []
+        return ()
     commands: list[list[str]] = [[]]
     for token in tokens:
         if set(token) <= _SEPARATORS:
             commands.append([])
         else:
             commands[-1].append(token)
-    return [words for words in map(_command_words, commands) if words]
+    return tuple(tuple(words) for words in map(_command_words, commands) if words)
 
 
 def _command_words(words: list[str]) -> list[str]:
@@ -59,10 +67,13 @@ def _command_words(words: list[str]) -> list[str]:
     return words[first:]
 
 
-def strip_runner(words: list[str]) -> list[str]:
-    """``poetry run X ...`` / ``uv run X ...`` -> ``X ...`` (options of ``uv run`` skipped)."""
+def strip_runner(words: Sequence[str]) -> list[str]:
+    """``poetry run X ...`` / ``uv run X ...`` -> ``X ...`` (options of ``uv run`` skipped).
+
+    Always a new list: *words* may be a memoised result shared by every caller.
+    """
     if len(words) >= 2 and words[0] in ("poetry", "uv") and words[1] == "run":
-        rest = words[2:]
+        rest = list(words[2:])
         while rest and rest[0].startswith("-"):
             option = rest.pop(0)
             if option == "--":
@@ -70,7 +81,7 @@ def strip_runner(words: list[str]) -> list[str]:
             if "=" not in option and option in UV_VALUE_OPTIONS and rest:
                 rest.pop(0)
         return rest
-    return words
+    return list(words)
 
 
 def is_python(word: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from typing import Any
 
 from sphinx_release_runbook.core.findings import Finding
@@ -72,7 +73,7 @@ def declared_tools(pyproject: dict[str, Any]) -> set[str]:
     return names
 
 
-def _with_options(words: list[str]) -> set[str]:
+def _with_options(words: Sequence[str]) -> set[str]:
     """Tools ``uv run --with X`` adds for this one run."""
     added: set[str] = set()
     for index, word in enumerate(words):

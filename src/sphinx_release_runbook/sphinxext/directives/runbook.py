@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import ClassVar
 
-import tomlkit
-import tomlkit.exceptions
 from docutils import nodes
 
 from sphinx_release_runbook.core.assemble import RunbookDeclaration
@@ -32,11 +31,15 @@ TAG_PLACEHOLDERS = ("version", "package")
 
 
 def project_name(pyproject: Path) -> tuple[str, str, int] | None:
-    """``project.name`` or ``tool.poetry.name`` of a pyproject.toml: the name, its key, its line."""
+    """``project.name`` or ``tool.poetry.name`` of a pyproject.toml: the name, its key, its line.
+
+    Read with the standard library's parser, as the drift checks read the same file:
+    nothing here edits it, so tomlkit (slower, and a third-party import) is not needed.
+    """
     try:
         text = pyproject.read_text(encoding="utf-8")
-        data = tomlkit.parse(text).unwrap()
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError):
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     for key in ("project.name", "tool.poetry.name"):
         value: object = data

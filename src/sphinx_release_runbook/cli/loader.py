@@ -54,6 +54,8 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     json_path: Path | None = None
     script_path: str | None = None
+    #: What the build noted that is not a finding ("path:line: text"): check and run print it.
+    notices: list[str] = field(default_factory=list)
     #: ``runbook = "NAME"`` in [tool.sphinx-release-runbook]: the one to use without --name.
     default_name: str | None = None
 
@@ -240,6 +242,7 @@ def _loaded_from(outdir: Path) -> Loaded:
     loaded = load_json(outdir / contract.RUNBOOK_FILE)
     loaded.findings = contract.read_findings(outdir)
     loaded.script_path = contract.read_script_path(outdir)
+    loaded.notices = contract.read_notices(outdir)
     return loaded
 
 

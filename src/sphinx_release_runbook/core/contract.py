@@ -23,6 +23,8 @@ INPUTS_FILE = "inputs.json"
 FINDINGS_FILE = "findings.json"
 #: Settings from conf.py the CLI needs (runbook_script_path).
 SETTINGS_FILE = "settings.json"
+#: Notices of the build that are not findings ("path:line: text"), for the CLI to print.
+NOTICES_FILE = "notices.json"
 
 
 def dump(data: Any) -> str:
@@ -66,3 +68,11 @@ def read_script_path(outdir: Path) -> str | None:
 
 def read_inputs(outdir: Path) -> list[Path]:
     return [Path(p) for p in json.loads((outdir / INPUTS_FILE).read_text(encoding="utf-8"))]
+
+
+def read_notices(outdir: Path) -> list[str]:
+    """The notices the builder wrote into *outdir* (none when the file is absent)."""
+    path = outdir / NOTICES_FILE
+    if not path.is_file():
+        return []
+    return [str(line) for line in json.loads(path.read_text(encoding="utf-8"))]

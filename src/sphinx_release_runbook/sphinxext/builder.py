@@ -14,7 +14,7 @@ from sphinx_release_runbook.core.fs import write_atomic
 from sphinx_release_runbook.core.model import Export, Runbook
 from sphinx_release_runbook.export.script import ExportError, render_script
 from sphinx_release_runbook.sphinxext.diagnostics import warn
-from sphinx_release_runbook.sphinxext.gate import all_findings
+from sphinx_release_runbook.sphinxext.gate import all_findings, unchecked_links_notice
 from sphinx_release_runbook.sphinxext.resolve import resolve
 
 
@@ -64,6 +64,12 @@ class RunbookBuilder(Builder):
         write_atomic(outdir / contract.INPUTS_FILE, contract.dump(self._inputs()))
         script_path = self.config.runbook_script_path
         write_atomic(outdir / contract.SETTINGS_FILE, contract.settings_text(script_path))
+        notices = []
+        notice = unchecked_links_notice(self.env)
+        if notice is not None:
+            _docname, path, line, text = notice
+            notices.append(f"{path}:{line}: {text.removeprefix('runbook: ')}")
+        write_atomic(outdir / contract.NOTICES_FILE, contract.dump(notices))
         for runbook in resolved.runbooks:
             self._write_script(outdir, runbook)
 

@@ -54,22 +54,22 @@ def is_failing(app: Sphinx, finding: Finding) -> bool:
     return not finding.is_drift or app.config.runbook_drift == "error"
 
 
-def notice_unchecked_links(app: Sphinx) -> None:
-    """Once per build: the links into GitHub the link check skipped, and how to check them.
+def unchecked_links_notice(env: BuildEnvironment) -> tuple[str, str, int, str] | None:
+    """The notice about the links into GitHub the link check skipped: docname, path, line, text.
 
     A notice, not a finding: the link may point into another project.  Located at the
     first such link (in toctree order); silenced with ``runbook.link`` in
-    ``suppress_warnings``.
+    ``suppress_warnings``.  The build prints it; the ``runbook`` builder also writes it
+    for the CLI (``check`` and ``run`` build with Sphinx's own output off).
     """
-    env = app.env
-    if logging.is_suppressed_warning("runbook", "link", app.config.suppress_warnings):
-        return
+    if logging.is_suppressed_warning("runbook", "link", env.config.suppress_warnings):
+        return None
     domain = domain_of(env)
     skipped = [
         link for record in domain.records(document_order(env)) for link in record.unchecked_links
     ]
     if not skipped:
-        return
+        return None
     first, linked = skipped[0]
     repositories = list(dict.fromkeys(url for _, url in skipped))
     origin = repository(env).repo_url
@@ -78,11 +78,19 @@ def notice_unchecked_links(app: Sphinx) -> None:
         if origin
         else "the repository has no origin remote to compare them with"
     )
-    logger.info(
+    text = (
         f"runbook: {len(skipped)} link(s) into {shortened(repositories)} are not checked: "
-        f'{why}; to check them, set runbook_repo_url = "{linked}" in conf.py',
-        location=location(first.docname, first.path, first.line),
+        f'{why}; to check them, set runbook_repo_url = "{linked}" in conf.py'
     )
+    return first.docname, first.path, first.line, text
+
+
+def notice_unchecked_links(app: Sphinx) -> None:
+    """Once per build: print :func:`unchecked_links_notice`, if there is one."""
+    notice = unchecked_links_notice(app.env)
+    if notice is not None:
+        docname, path, line, text = notice
+        logger.info(text, location=location(docname, path, line))
 
 
 class BuildGate:

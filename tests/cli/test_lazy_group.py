@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -12,30 +9,16 @@ import click
 from sphinx_release_runbook.cli import cli
 from sphinx_release_runbook.cli.errors import COMMAND_ORDER
 
+from . import imported
+
 COMMANDS_PACKAGE = "sphinx_release_runbook.cli.commands."
-
-PROBE = """\
-import json, sys
-from sphinx_release_runbook.cli import cli
-try:
-    cli(sys.argv[1:], prog_name="python -m runbook")
-except SystemExit:
-    pass
-print(json.dumps(sorted(m for m in sys.modules if m.startswith(PACKAGE))))
-""".replace("PACKAGE", repr(COMMANDS_PACKAGE))
-
 
 def command_modules(*args: str, cwd: Path) -> list[str]:
     """The command modules imported by ``python -m runbook ARGS``."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    modules = json.loads(result.stdout.splitlines()[-1])
-    return [name.removeprefix(COMMANDS_PACKAGE) for name in modules]
+    _code, modules = imported(*args, cwd=cwd)
+    return [
+        name.removeprefix(COMMANDS_PACKAGE) for name in modules if name.startswith(COMMANDS_PACKAGE)
+    ]
 
 
 def test_a_command_imports_its_own_module_and_no_other(tmp_path: Path) -> None:

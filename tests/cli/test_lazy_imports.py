@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sphinx_release_runbook.core.model import Export, Runbook, Source
 
-PROBE = """\
-import json, sys
-from sphinx_release_runbook.cli import cli
-try:
-    cli(sys.argv[1:], prog_name="python -m runbook")
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
-
-
-def imported(*args: str, cwd: Path) -> tuple[int, list[str]]:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    last = json.loads(result.stdout.splitlines()[-1])
-    return last["code"], last["modules"]
+from . import imported
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["list"]])

@@ -8,7 +8,6 @@ plain ``{{ name }}`` placeholders, which need no template engine).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
@@ -18,18 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from . import imported
+
 ARSHAI = Path(__file__).resolve().parents[2] / "examples" / "arshai"
 DRY_RUN = ("run", "--version", "0.4.0", "--dry-run")
-
-PROBE = """\
-import json, sys
-from sphinx_release_runbook.cli import cli
-try:
-    cli(sys.argv[1:], prog_name="python -m runbook")
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
-"""
 
 GIT_LOG = """\
 #!/bin/sh
@@ -122,18 +113,10 @@ def test_the_warm_dry_run_imports_neither_sphinx_nor_jinja2(
 ) -> None:
     root, env = clone
     assert _cli(root, env, *DRY_RUN).returncode == 0
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *DRY_RUN],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    last = json.loads(result.stdout.splitlines()[-1])
-    assert last["code"] == 0, result.stdout + result.stderr
+    code, modules = imported(*DRY_RUN, cwd=root, env=env)
+    assert code == 0
     heavy = [
-        name for name in last["modules"] if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}
+        name for name in modules if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}
     ]
     assert heavy == []
 

@@ -440,3 +440,11 @@ def _split_commands(lines: tuple[str, ...]) -> tuple[CommandText, ...]:
     if pending:
         commands.append(CommandText(start, "\n".join(pending).strip()))
     return tuple(commands)
+
+
+def unterminated(commands: Iterable[CommandText]) -> CommandText | None:
+    """The first unit left open at the end of the step (a quote, a heredoc, a block), if any."""
+    for command in commands:
+        if not _is_complete(command.text):
+            return command
+    return None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from runner.conftest import sigint_at_default
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARSHAI = PROJECT_ROOT / "examples" / "arshai"
@@ -192,6 +193,9 @@ class Project:
                 stdin=subprocess.DEVNULL,
                 env=self.environ(),
                 start_new_session=True,
+                # A harness may start the tests with SIGINT ignored; a terminal's Ctrl-C
+                # finds it at its default, and the signal tests send one.
+                preexec_fn=sigint_at_default,
             )
 
 

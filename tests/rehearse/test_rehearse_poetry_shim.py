@@ -56,3 +56,8 @@ def test_a_named_repository_is_pointed_at_the_local_index() -> None:
     assert words == ["publish", "-r", "test-pypi"]
     assert env["POETRY_REPOSITORIES_TEST_PYPI_URL"] == LOCAL
     assert "test-pypi" in notice
+
+
+def test_a_publish_already_to_the_local_index_runs_unchanged_and_silently() -> None:
+    args = ["publish", "--build", "--repository", "rehearsal"]
+    assert rewrite(args, ENV) == (args, ENV, "")

@@ -13,6 +13,7 @@ Poetry with the same arguments, except that
   sent: a workflow that names the wrong secret fails as it would on PyPI;
 * ``poetry publish -r NAME`` keeps its repository, whose URL becomes the
   local index (``POETRY_REPOSITORIES_NAME_URL``).
+  ``-r rehearsal`` is the local index already and runs unchanged.
 
 It says so on standard error, so the rewrite is never silent.
 """
@@ -94,6 +95,11 @@ def rewrite(
             "rehearsal: poetry publish goes to the local index (poetry publish --repository "
             f"{POETRY_REPOSITORY}, with the credentials set for PyPI)"
         )
+    elif _variable_name(name) == _variable_name(POETRY_REPOSITORY):
+        # Already the local index (its URL is the variable read above): nothing to
+        # rewrite, and nothing to say, e.g. after a workflow step's own poetry wrapper
+        # (workflows/poetry_guard.py), which has said it.
+        return words, env, ""
     else:
         env[f"POETRY_REPOSITORIES_{_variable_name(name)}_URL"] = upload
         notice = f"rehearsal: poetry publish --repository {name} goes to the local index"

@@ -10,7 +10,8 @@ alive: in a container whose first process does not reap, orphans stay zombies.
 A command can also be found by what it carries: every command of a run has
 the run's token in its environment (:data:`RUN_MARKER`, see :mod:`.guard`),
 and so has everything it starts, in its group or not.  :func:`find_marked`
-looks for it in ``/proc/PID/environ`` (Linux; :func:`can_scan`).
+looks for it in ``/proc/PID/environ`` (Linux; :func:`can_scan`);
+:func:`find_carriers` is the same look for any variable and value, by process.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,6 @@ _POLL = 0.02
 #: The environment variable that carries the tokens of the runs a command belongs to
 #: (``:``-separated: a run inside a step of another run carries both).
 RUN_MARKER = "RUNBOOK_RUN"
-_MARKER_PREFIX = RUN_MARKER.encode() + b"="
 _PF_KTHREAD = 0x00200000  # a kernel thread, in the flags of /proc/PID/stat
 
 
@@ -194,24 +194,54 @@ def signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def stop_groups(pgids: Iterable[int], grace: float) -> None:
-    """SIGTERM the groups, SIGKILL what is left after *grace* seconds, wait until they are gone.
+def signal_process(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, sig)
 
-    All at once: a group slow to stop does not delay the SIGTERM of the next.
+
+def _stop(
+    targets: Iterable[int],
+    grace: float,
+    live: Callable[[set[int]], set[int]],
+    send: Callable[[int, signal.Signals], None],
+    settle: float,
+) -> set[int]:
+    """SIGTERM every live target, SIGKILL what is left after *grace*; the ones killed.
+
+    All at once: a target slow to stop does not delay the SIGTERM of the next.  After
+    the SIGKILL it waits up to *settle* seconds for them to be gone.
     """
-    left = live_groups(set(pgids))
-    for pgid in left:
-        signal_group(pgid, signal.SIGTERM)
+    left = live(set(targets))
+    for target in left:
+        send(target, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while left and time.monotonic() < deadline:
         time.sleep(_POLL)
-        left = live_groups(left)
-    for pgid in left:
-        signal_group(pgid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
+        left = live(left)
+    killed = set(left)
+    for target in killed:
+        send(target, signal.SIGKILL)
+    deadline = time.monotonic() + settle
     while left and time.monotonic() < deadline:
         time.sleep(_POLL)
-        left = live_groups(left)
+        left = live(left)
+    return killed
+
+
+def stop_groups(pgids: Iterable[int], grace: float) -> None:
+    """SIGTERM the groups, SIGKILL what is left after *grace* seconds, wait until they are gone."""
+    _stop(pgids, grace, live_groups, signal_group, settle=10)
+
+
+def stop_processes(
+    pids: Iterable[int], grace: float, live: Callable[[set[int]], set[int]]
+) -> list[int]:
+    """SIGTERM the processes, SIGKILL those *live* still reports after *grace*; those, sorted.
+
+    *live* tells which of the given ids still count (a fresh :func:`find_carriers`
+    look, so that an id reused meanwhile by another process is not killed).
+    """
+    return sorted(_stop(pids, grace, live, signal_process, settle=0))
 
 
 # --- finding a run's commands by their marker ------------------------------------------
@@ -233,11 +263,18 @@ class Marked:
     settling: bool
 
 
-def _carries(environ: bytes, token: str) -> bool:
-    """Whether the environment block *environ* (``NUL``-separated) names the run *token*."""
+def _carries(environ: bytes, variable: str, value: str, separator: str | None) -> bool:
+    """Whether the environment block *environ* (``NUL``-separated) sets *variable* to *value*.
+
+    With a *separator* the variable holds a list and *value* need only be one of its
+    items (``RUNBOOK_RUN``: a run inside a step of another run carries both tokens).
+    """
+    prefix = variable.encode() + b"="
     for entry in environ.split(b"\0"):
-        if entry.startswith(_MARKER_PREFIX):
-            return token.encode() in entry[len(_MARKER_PREFIX) :].split(b":")
+        if entry.startswith(prefix):
+            held = entry[len(prefix) :]
+            items = held.split(separator.encode()) if separator is not None else [held]
+            return value.encode() in items
     return False
 
 
@@ -261,9 +298,13 @@ def _between_programs(pid: int) -> bool:
         return False
 
 
-def find_marked(token: str) -> Marked:
-    """Look at every readable process for the run *token* in its environment."""
-    groups: set[int] = set()
+def _scan(variable: str, value: str, separator: str | None) -> tuple[dict[int, int], bool]:
+    """Every live readable process whose environment carries *value* in *variable*.
+
+    Their ids, each with its process group, and whether some process was between
+    programs (see :class:`Marked`).
+    """
+    carriers: dict[int, int] = {}
     settling = False
     me = os.getpid()
     for pid in _pids():
@@ -281,8 +322,22 @@ def find_marked(token: str) -> Marked:
                 settling = settling or _between_programs(pid)
                 continue
             environ = _read(pid, "environ") or b""  # its exec may have ended in between
-        if _carries(environ, token):
+        if _carries(environ, variable, value, separator):
             found = _stat(pid)
-            if found is not None and found[0] not in ("Z", "X") and found[1] > 1:
-                groups.add(found[1])
-    return Marked(frozenset(groups), settling)
+            if found is not None and found[0] not in ("Z", "X"):
+                carriers[pid] = found[1]
+    return carriers, settling
+
+
+def find_marked(token: str) -> Marked:
+    """Look at every readable process for the run *token* in its environment."""
+    carriers, settling = _scan(RUN_MARKER, token, separator=":")
+    return Marked(frozenset(pgrp for pgrp in carriers.values() if pgrp > 1), settling)
+
+
+def find_carriers(variable: str, value: str, separator: str | None = None) -> set[int]:
+    """The ids of live processes (other than this one) whose *variable* holds *value*.
+
+    The whole value must match unless a *separator* makes it a list (as in :func:`_carries`).
+    """
+    return set(_scan(variable, value, separator)[0])

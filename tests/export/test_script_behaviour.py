@@ -303,17 +303,23 @@ def test_the_script_needs_no_package(both: Both, tmp_path: Path) -> None:
     """With PATH holding only bash, git and python3 (no sphinx_release_runbook), it runs.
 
     python3 is the real interpreter behind this run, not whatever ``python3`` PATH
-    finds: that may be a shim (pyenv) that fails without its own tools on PATH.
+    finds: that may be a shim (pyenv) that fails without its own tools on PATH.  It
+    runs from a virtual environment of its own, so the package is not importable even
+    where the tests run on the interpreter the package is installed into (CI as root).
     """
     write_runbook(both.repo, [BUMP_STEP, step("show", "echo {{ version | upper }}")])
     assert both.export().returncode == 0
-    bin_dir = tmp_path / "only"
-    bin_dir.mkdir()
+    clean = tmp_path / "only"
+    subprocess.run(
+        [real_interpreter(), "-m", "venv", "--without-pip", str(clean)],
+        check=True,
+        capture_output=True,
+    )
+    bin_dir = clean / "bin"
     for tool in ("bash", "git", "echo", "cat"):
         found = shutil.which(tool)
         assert found
         (bin_dir / tool).symlink_to(os.path.realpath(found))
-    (bin_dir / "python3").symlink_to(real_interpreter())
     bare = {"PATH": str(bin_dir), "PYTHONNOUSERSITE": "1"}
     probe = [str(bin_dir / "python3"), "-c", "import sphinx_release_runbook"]
     unavailable = subprocess.run(probe, env=bare, capture_output=True, text=True, check=False)

@@ -7,6 +7,8 @@ in every repetition (round robin), each on its own git repository:
 
 * ``runbook``: ``python -m runbook run --runbook runbook.json --version V --yes``
   as a user types it, start-up included;
+* ``runbook, 1 step``: the same for a one-step runbook, its start-up: the cost of a
+  step is the difference over the steps between the two;
 * ``exported``: the checklist script ``python -m runbook export`` writes for
   the same runbook, run with ``bash script --version V --yes``;
 * ``bash``: the baseline, a bash script whose lines run the same commands the
@@ -110,8 +112,17 @@ def measure(
     # Every run is a new release (a higher patch each time; the warm-up is 0), so none
     # resumes another.
     runbook = [sys.executable, "-m", "runbook", "run", "--runbook", str(runbook_json), "--yes"]
+    # The same run of a one-step runbook: its start-up, to tell the cost of a step from it.
+    short_root = work / "repo-1"
+    write_repository(short_root)
+    short_json = work / "runbook-1.json"
+    write_runbook(short_json, 1)
+    short = [sys.executable, "-m", "runbook", "run", "--runbook", str(short_json), "--yes"]
     candidates = {
         "runbook": lambda n: run_quietly([*runbook, "--version", f"1.1.{n + 1}"], root, env),
+        "runbook, 1 step": lambda n: run_quietly(
+            [*short, "--version", f"1.1.{n + 1}"], short_root, env
+        ),
         "exported": lambda n: run_quietly(
             ["bash", str(script), "--version", f"1.2.{n + 1}", "--yes"], root, env
         ),
@@ -119,9 +130,17 @@ def measure(
     }
     if not runner:
         del candidates["runbook"]
+        del candidates["runbook, 1 step"]
     if not exported:
         del candidates["exported"]
     return round_robin(candidates, repeat)
+
+
+def step_cost(run: Samples, one_step: Samples, steps: int) -> Samples:
+    """The time of one step without the start-up: per repetition, the run of *steps* steps
+    less the one-step run measured in the same round, over the steps between them."""
+    pairs = zip(run.times, one_step.times, strict=True)
+    return Samples([(long - short) / (steps - 1) for long, short in pairs])
 
 
 def main() -> None:
@@ -141,15 +160,23 @@ def main() -> None:
     sizes, repeat = ([10], 1) if args.quick else (sorted(args.steps), args.repeat)
     exported_sizes = [10] if args.quick else sorted(args.exported_steps)
     per_step: dict[int, Samples] = {}
+    marginal: dict[int, Samples] = {}
     with tempfile.TemporaryDirectory() as temporary:
         for steps in sizes:
             work = Path(temporary) / f"runner-{steps}"
             work.mkdir()
             samples = measure(work, steps, repeat, exported=False)
             per_step[steps] = samples["runbook"]
+            marginal[steps] = step_cost(samples["runbook"], samples["runbook, 1 step"], steps)
             print(f"{steps} one-command steps, {repeat} round-robin repetitions (min, median):")
             for name, times in samples.items():
-                print(per_unit_line(name, times, steps, "step"))
+                if name != "runbook, 1 step":
+                    print(per_unit_line(name, times, steps, "step"))
+            print(
+                f"  runbook start-up (a one-step run): {samples['runbook, 1 step'].min * 1000:.0f}"
+                f" ms min, {samples['runbook, 1 step'].median * 1000:.0f} ms median"
+            )
+            print(per_unit_line("runbook, start-up excluded", marginal[steps], 1, "step"))
             print("  " + ratio_line("runbook / bash", samples["runbook"], samples["bash"]))
         for steps in exported_sizes:
             work = Path(temporary) / f"exported-{steps}"
@@ -161,10 +188,16 @@ def main() -> None:
             print("  " + ratio_line("exported / bash", samples["exported"], samples["bash"]))
     first, last = min(per_step), max(per_step)
     if first != last:
+        low = marginal[last].min / marginal[first].min
+        middle = marginal[last].median / marginal[first].median
+        print(
+            f"runbook per-step cost (start-up excluded) at {last} / at {first} steps: "
+            f"{low:.2f} (min), {middle:.2f} (median)"
+        )
         low = per_step[last].min / last / (per_step[first].min / first)
         middle = per_step[last].median / last / (per_step[first].median / first)
         print(
-            f"runbook per-step cost at {last} / at {first} steps: "
+            f"runbook total per step (start-up shared out) at {last} / at {first} steps: "
             f"{low:.2f} (min), {middle:.2f} (median)"
         )
 

@@ -19,9 +19,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def imported(
-    *args: str, cwd: Path, env: Mapping[str, str] | None = None
-) -> tuple[int, list[str]]:
+def imported(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> tuple[int, list[str]]:
     """The exit code of ``python -m runbook ARGS`` and every module it had imported."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],

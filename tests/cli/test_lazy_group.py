@@ -13,6 +13,7 @@ from . import imported
 
 COMMANDS_PACKAGE = "sphinx_release_runbook.cli.commands."
 
+
 def command_modules(*args: str, cwd: Path) -> list[str]:
     """The command modules imported by ``python -m runbook ARGS``."""
     _code, modules = imported(*args, cwd=cwd)

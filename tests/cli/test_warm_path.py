@@ -115,9 +115,7 @@ def test_the_warm_dry_run_imports_neither_sphinx_nor_jinja2(
     assert _cli(root, env, *DRY_RUN).returncode == 0
     code, modules = imported(*DRY_RUN, cwd=root, env=env)
     assert code == 0
-    heavy = [
-        name for name in modules if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}
-    ]
+    heavy = [name for name in modules if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}]
     assert heavy == []
 
 

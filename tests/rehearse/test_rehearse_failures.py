@@ -89,9 +89,10 @@ def test_a_publish_step_naming_a_secret_the_rehearsal_cannot_give(make_project) 
     outcome = project.rehearse()
     _assert_fails_at(project, outcome, "watch-workflow", "Publish Secret Missing")
     assert "PYPI_API_TOKEN" in outcome.output
-    assert "Local index" in outcome.output and "arshai-0.4.0" not in outcome.output.split(
-        "Local index"
-    )[-1]
+    assert (
+        "Local index" in outcome.output
+        and "arshai-0.4.0" not in outcome.output.split("Local index")[-1]
+    )
 
 
 def _wheel_of_0_4_0(project: Project, dist: Path) -> Path:

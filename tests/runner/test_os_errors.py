@@ -129,9 +129,9 @@ def test_a_logs_file_in_the_way_stops_before_anything_and_keeps_the_state(
 
 
 DEV_FULL = Path("/dev/full")
-#: A :skip-if: runs after the step's state is saved and before its first command is
-#: journaled: it puts /dev/full where the journal is about to be opened (once only).
-PLANT_FULL = "[ -e ../planted ] || { touch ../planted; ln -s /dev/full .runbook/progress; }; false"
+#: A :skip-if: runs after the step began and before its first command is journaled: it
+#: puts /dev/full where the journal is opened again for the step (once only).
+PLANT_FULL = "[ -e ../planted ] || { touch ../planted; ln -sf /dev/full .runbook/progress; }; false"
 
 
 def _dev_full() -> None:
@@ -234,14 +234,17 @@ def test_a_full_filesystem_stops_the_state_save_resumably(small_repo: SmallRepo)
     }
     assert codes["first"] == ExitCode.OS_ERROR, out
     line = _one_line_error(out["first.err"])
+    # The journal's lines fit the blocks it already has; the rewrite of the state, at the
+    # end, is what the full filesystem refuses.
     assert line.startswith(
-        f"STOPPED at [2/3] Fill: cannot save the run state {small_repo.root}/.runbook/state.json: "
-        "No space left on device; free some space on that disk; the state saved before is "
-        "kept, and --resume continues from it; then continue with: python -m runbook run "
-        "--version 1.3.0 --resume"
+        "STOPPED after [3/3] Last: every step of release 1.3.0 ran, but cannot save the run "
+        f"state {small_repo.root}/.runbook/state.json: No space left on device; free some "
+        "space on that disk; the state saved before is kept, and --resume continues from it; "
+        "then continue with: python -m runbook run --version 1.3.0 --resume"
     ), out["first.err"]
+    assert line.endswith("(it runs nothing again)"), line
     first = json.loads((small_repo.root.parent / "first.state").read_text())
-    assert (first["current"], first["completed"]) == ("fill", ["first"])
+    assert (first["status"], first["completed"]) == ("running", [])  # the journal has the rest
     assert "warning: cannot save" not in out["first.err"]  # said once
     assert codes["second"] == ExitCode.OK, out
     assert _calls(small_repo) == ["first", "fill", "last"]  # nothing twice, nothing skipped

@@ -67,8 +67,8 @@ def _saved(outcomes: Outcomes) -> tuple[str, str]:
 def test_done_saves_done_and_says_how_long_and_where_the_transcript_is(
     ending: tuple[Outcomes, Screen, RunState, PlannedStep],
 ) -> None:
-    outcomes, screen, state, _ = ending
-    assert outcomes.done(state, 2, time.monotonic()) is ExitCode.OK
+    outcomes, screen, state, push = ending
+    assert outcomes.done(state, push, 2, time.monotonic()) is ExitCode.OK
     assert _saved(outcomes) == ("done", "")
     assert screen.out.getvalue() == (
         "\nDone: 2 step(s) of release 1.3.0 in 0.0s (transcript: .runbook/logs/t.log)\n"

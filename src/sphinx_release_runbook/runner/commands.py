@@ -65,6 +65,11 @@ class Commands:
     #: Where a resumed step starts (:mod:`.resume` decides); None: where the state says.
     first: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.guard is not None:
+            # Once for the step's commands; run_command sees the token in place.
+            self.env = self.guard.marked(self.env)
+
     def already_done(self, item: PlannedStep) -> bool:
         """Run the step's ``:skip-if:`` check; true when it succeeds."""
         assert item.skip_if is not None
@@ -82,7 +87,8 @@ class Commands:
             if self.lock is not None:
                 self.lock.set_group(group)
 
-        self._check_guard(command)
+        if index is None:  # a command of the step checked the guard before its journal line
+            self._check_guard(command)
         try:
             return run_command(
                 command,
@@ -99,9 +105,6 @@ class Commands:
             raise StepFailed(
                 f"cannot start `{command}` in {self.cwd}: {exc.strerror or exc}", ""
             ) from exc
-        finally:
-            if self.lock is not None:
-                self.lock.set_group(None)
 
     def _note_start(self, index: int) -> None:
         """Journal that command *index* starts; if that fails, it never started.

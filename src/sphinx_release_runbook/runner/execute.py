@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import os
-import selectors
+import select
+import shutil
 import signal
 import subprocess
 import threading
@@ -106,17 +108,22 @@ def _reset_step_signals() -> None:
 #: child's descriptors close matters, see the module's docstring.
 _GUARD_SCANS = can_scan()
 _OWN_FDS = Path("/proc/self/fd")
+_swept = False
 
 
 def _inherited_closed_on_exec() -> None:
     """Mark close-on-exec every descriptor above 2 that a child would inherit.
 
-    Python opens its files close-on-exec; an inheritable one comes from the
-    runner's caller (a ``make`` jobserver, a CI agent's pipe) or from a
-    ``dup2``.  So a command inherits none but its standard streams, as if
-    :mod:`subprocess` had closed the others in the child.  A few microseconds
-    a command: one listing of ``/proc/self/fd``.
+    Python opens its files close-on-exec (PEP 446), and so does the runner; an
+    inheritable one comes from the runner's caller (a ``make`` jobserver, a CI
+    agent's pipe), there from the start.  So one sweep, before the first
+    command, leaves every command with no descriptor but its standard streams,
+    as if :mod:`subprocess` had closed the others in the child.
     """
+    global _swept
+    if _swept:
+        return
+    _swept = True
     try:
         names = os.listdir(_OWN_FDS)
     except OSError:
@@ -150,9 +157,21 @@ class CommandResult:
         return self.returncode == 0 and not self.timed_out
 
 
-def shell_argv(command: str) -> list[str]:
+@functools.lru_cache(maxsize=16)
+def _bash(path: str | None) -> str:
+    """The bash an exec through *path* would run, as a path (``bash`` if none is found).
+
+    Found once per ``PATH`` rather than at every command: given a bare name, the
+    exec tries each folder of ``PATH`` in turn, a failed exec each, before it
+    reaches ``/usr/bin``.
+    """
+    return shutil.which("bash", path=path) or "bash"
+
+
+def shell_argv(command: str, path: str | None = None) -> list[str]:
+    """The argv of *command* run by the bash found on *path* (a ``PATH`` value)."""
     # pipefail: `poetry build | tee log` fails when poetry fails, as a reader expects.
-    return ["bash", "-o", "pipefail", "-c", command]
+    return [_bash(path), "-o", "pipefail", "-c", command]
 
 
 def stop_group(process: subprocess.Popen[bytes], grace: float = TERMINATE_GRACE) -> None:
@@ -189,9 +208,9 @@ def run_command(
         _inherited_closed_on_exec()
     with _ignored_signals_handled() as defaults_on_exec:
         process = subprocess.Popen(
-            shell_argv(command),
+            shell_argv(command, env.get("PATH", os.defpath)),
             cwd=cwd,
-            env=guard.marked(env) if guard is not None else dict(env),
+            env=guard.marked(env) if guard is not None else env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -222,26 +241,29 @@ def _follow(
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     captured: list[str] = []
     timed_out = False
-    selector = selectors.DefaultSelector()
-    selector.register(fd, selectors.EVENT_READ)
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     exited_at: float | None = None
     try:
         if started is not None:
             started(process.pid)
         while True:
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                timed_out = True
-                break
-            if exited_at is None and process.poll() is not None:
-                exited_at = now
-            if exited_at is not None and now - exited_at > _DRAIN:
-                break
             wait = _IDLE if exited_at is None else _DRAIN
             if deadline is not None:
+                now = time.monotonic()
+                if now >= deadline:
+                    timed_out = True
+                    break
                 wait = min(wait, max(deadline - now, 0.0))
-            if not selector.select(wait):
+            if not poller.poll(wait * 1000):
+                # Quiet: show a partial last line, and see whether the shell is gone while
+                # something it started holds the pipe (read for _DRAIN more, then give up).
                 sink.idle()
+                now = time.monotonic()
+                if exited_at is None and process.poll() is not None:
+                    exited_at = now
+                elif exited_at is not None and now - exited_at > _DRAIN:
+                    break
                 continue
             data = os.read(fd, 65536)
             if not data:
@@ -264,7 +286,6 @@ def _follow(
             stop_group(process)
         raise
     finally:
-        selector.close()
         process.stdout.close()
         sink.close()
     return CommandResult(

@@ -18,6 +18,9 @@ from typing import Any
 
 from sphinx_release_runbook.core.fs import file_problem, open_private
 
+# Made once: json.dumps with separators builds a new encoder at every call.
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+
 
 class Journal:
     """Appends lines to, reads and discards one progress file."""
@@ -25,16 +28,19 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        #: Lines this object appended since the file was last discarded.
+        self.appended = 0
 
     def append(self, entry: dict[str, Any]) -> None:
         """Write *entry* as one line; a failure is a :class:`FileProblem` naming the file."""
-        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
+        line = (_encode(entry) + "\n").encode("utf-8")
         try:
             if self._fd is None:
                 self._fd = open_private(self.path, append=True)
             os.write(self._fd, line)
         except OSError as exc:
             raise file_problem(exc, self.path, "record the progress in") from exc
+        self.appended += 1
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """The lines that are whole JSON objects, in order; an unreadable journal has none."""
@@ -53,6 +59,7 @@ class Journal:
     def discard(self) -> None:
         """Close and delete the journal (a newer state covers every line of it)."""
         self.close()
+        self.appended = 0
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
 

@@ -108,6 +108,8 @@ class RunLock:
         self.command = command
         self._fd: int | None = None
         self._record: dict[str, Any] = {}
+        #: Bytes of the record in the file (see :meth:`_write`).
+        self._written = 0
 
     @property
     def fd(self) -> int | None:
@@ -151,6 +153,9 @@ class RunLock:
                 f"(kill -TERM -- -{group.pgid}), then try again"
             )
         self._fd = fd
+        with contextlib.suppress(OSError):  # a record of the holder before, longer than ours
+            os.ftruncate(fd, 0)
+        self._written = 0
         self._record = {
             "pid": os.getpid(),
             "command": self.command,
@@ -191,16 +196,23 @@ class RunLock:
         if self._fd is None:
             return
         data = (json.dumps(self._record) + "\n").encode("utf-8")
+        # Padded to the length written before rather than truncated (a write less at
+        # every command); a reader strips the spaces.
+        data = data.ljust(self._written, b" ")
         with contextlib.suppress(OSError):  # the lock itself holds; the note is for people
-            os.ftruncate(self._fd, 0)
             os.pwrite(self._fd, data, 0)
+            self._written = len(data)
 
     def set_guard(self, pid: int) -> None:
         self._record["guard"] = pid
         self._write()
 
     def set_group(self, group: Group | None) -> None:
-        """Name the process group of the command the run is in (None between commands)."""
+        """Name the process group of the run's latest command.
+
+        Left named when the command ends (a write less per command): a reader asks
+        whether the group still lives (:meth:`Group.alive`), and an ended one is none.
+        """
         self._record["group"] = group.to_dict() if group else None
         self._write()
 

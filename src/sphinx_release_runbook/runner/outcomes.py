@@ -58,10 +58,23 @@ class Outcomes:
         assert current is not None, "stopped inside a step"
         return step_label(current.step, self.total)
 
-    def done(self, state: RunState, steps: int, started: float) -> ExitCode:
+    def done(
+        self, state: RunState, last: PlannedStep | None, steps: int, started: float
+    ) -> ExitCode:
         state.status = "done"
         state.reason = ""
-        self.store.save(state)
+        try:
+            self.store.save(state)
+        except FileProblem as exc:
+            # Every step ran and the journal says so; only "done" is not recorded.
+            after = f" after {step_label(last.step, self.total)}" if last else ""
+            self._say(
+                f"STOPPED{after}: every step of release {self.version} ran, but {exc}; "
+                "then continue with: "
+                + self.invocation.resume_command(self.version)
+                + " (it runs nothing again)"
+            )
+            return exc.code
         self.console.line()
         self.console.line(
             f"Done: {steps} step(s) of release {self.version} in "

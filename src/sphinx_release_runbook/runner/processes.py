@@ -17,6 +17,7 @@ looks for it in ``/proc/PID/environ`` (Linux; :func:`can_scan`);
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -46,20 +47,34 @@ def stop_grace(environ: dict[str, str] | None = None) -> float:
     return grace if 0 <= grace <= 3600 else DEFAULT_STOP_GRACE
 
 
+@functools.cache
 def boot_id() -> str | None:
+    """This boot's id (read once per process: a process does not outlive its boot)."""
     try:
         return (_PROC / "sys" / "kernel" / "random" / "boot_id").read_text().strip() or None
     except OSError:
         return None
 
 
+@functools.cache
+def _this_host() -> str:
+    # Read once per run, not at every command: a run that changes hosts mid-way is not
+    # a case a command's group record could help with anyway.
+    return socket.gethostname()
+
+
 def _fields(pid: int) -> list[str] | None:
     """The fields of ``/proc/PID/stat`` after the command name: state, ppid, pgrp, session..."""
     try:
-        with open(_PROC / str(pid) / "stat", "rb") as handle:
-            text = handle.read().decode("ascii", "replace")
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        text = os.read(fd, 4096).decode("ascii", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     # "pid (comm) state ppid pgrp session tty tpgid flags ... starttime(22) ..."; comm
     # may hold spaces and parentheses, so split after its last ')'.
     fields = text[text.rfind(")") + 2 :].split()
@@ -101,7 +116,7 @@ class Group:
     def of(cls, pid: int) -> Group:
         """The group led by *pid* (a command just started in its own session)."""
         found = _stat(pid)
-        return cls(pid, found[2] if found else None, boot_id(), socket.gethostname())
+        return cls(pid, found[2] if found else None, boot_id(), _this_host())
 
     def to_dict(self) -> dict[str, Any]:
         return {"pgid": self.pgid, "ticks": self.ticks, "boot": self.boot, "host": self.host}

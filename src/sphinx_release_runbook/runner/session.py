@@ -248,7 +248,7 @@ class Session:
         state.transcripts.append(str(self.console.log_path.relative_to(self.root)))
         if state.current is None and planned:
             # Saved as begun with the state, as every later step is with the end of the one
-            # before it: one rewrite of the state per step.
+            # before it, in the journal.
             state.begin_step(planned[0].id, step_fingerprint(planned[0].step))
         self.store.save(state)
         self.console.log_only(f"run of {self.runbook.name} {release.version}, pid {os.getpid()}")
@@ -263,7 +263,7 @@ class Session:
                     current = item
                     following = planned[index + 1] if index + 1 < len(planned) else None
                     self._run_step(item, state, workspace, following)
-            return outcomes.done(state, len(planned), started)
+            return outcomes.done(state, current, len(planned), started)
         except StepFailed as exc:
             return outcomes.failed(state, current, exc)
         except NeedsConfirmation:
@@ -351,13 +351,13 @@ class Session:
     def _finish(
         self, step: Step, state: RunState, started: float, following: PlannedStep | None
     ) -> None:
-        """Record the step done and the next one begun, in the one rewrite of the state.
+        """Record the step done and the next one begun, in one line of the journal.
 
         A run stopped in between resumes at the next step with none of its commands
-        done, as it would after a separate save of its beginning.
+        done, as it would after a separate record of its beginning.
         """
-        state.finish_step(step.id)
-        if following is not None:
-            state.begin_step(following.id, step_fingerprint(following.step))
-        self.store.save(state)
+        if following is None:
+            self.store.note_finish(state, step.id, None, None)
+        else:
+            self.store.note_finish(state, step.id, following.id, step_fingerprint(following.step))
         self.console.line(f"ok: {step.title} ({time.monotonic() - started:.1f}s)")

@@ -7,16 +7,17 @@ stopped (and its process group), and the fingerprint of the current step, so
 fail) nor skips an unfinished one, and can tell a command that may have run
 from one that did not.
 
-``state.json`` is rewritten atomically (temporary file, then rename) once per
-step, when it ends (the same write records the next step as begun), and
-whenever a run stops: a killed run leaves the previous state or the next,
-never half of one.  Everything in between goes to the append-only
-``progress`` journal (:mod:`.journal`): one line when a command starts
-(written before it runs: a command whose start cannot be recorded does not
-run), one when its group is known, one when it ends, and one when a step
-begins that no rewrite recorded.  A rewrite of the whole state costs more the more steps a run has
-(and on ext4 a rename over an existing file costs a flush, about a
-millisecond); a journal line costs the same at step 1000 as at step 1, so the
+``state.json`` is rewritten atomically (temporary file, then rename) when a
+run starts and whenever it stops, and in between only every
+:data:`CHECKPOINT_LINES` journal lines: a killed run leaves the previous state
+or the next, never half of one.  Everything in between goes to the
+append-only ``progress`` journal (:mod:`.journal`): one line when a command
+starts (written before it runs: a command whose start cannot be recorded does
+not run), one when its group is known, one when it ends, one when a step ends
+(naming the step it begins next), and one when a step begins that no other
+line recorded.  A rewrite of the whole state costs more the more steps a run
+has (it holds their ids, and on ext4 a rename over an existing file costs a
+flush); a journal line costs the same at step 1000 as at step 1, so the
 runner's cost per step does not grow with the run.  Journal lines carry the
 generation of the state they follow, so lines a newer state already covers
 are ignored; a torn last line is ignored too.  Between two rewrites the
@@ -49,6 +50,10 @@ from sphinx_release_runbook.runner.processes import Group
 STATE_FILE = "state.json"
 PROGRESS_FILE = "progress"
 STATE_SCHEMA = 1
+#: Journal lines after which the end of a step rewrites the state: a checkpoint that
+#: keeps the journal (and the replay of a ``--resume``) short, at one rewrite per
+#: several dozen one-command steps.
+CHECKPOINT_LINES = 256
 
 Status = Literal["running", "failed", "interrupted", "stopped", "done"]
 
@@ -235,6 +240,9 @@ class StateStore:
                 continue
             if generation != state.generation:
                 continue  # the saved state already covers it
+            finished = entry.get("done")
+            if isinstance(finished, str):
+                state.finish_step(finished)
             begun = entry.get("begin")
             if isinstance(begun, str):
                 fingerprint = entry.get("hash")
@@ -305,6 +313,29 @@ class StateStore:
             "save the run state",
             "the state saved before is kept, and --resume continues from it",
         )
+
+    def note_finish(
+        self, state: RunState, step_id: str, following: str | None, fingerprint: str | None
+    ) -> None:
+        """Record *step_id* done and *following* begun in one journal line.
+
+        Every :data:`CHECKPOINT_LINES` lines the state is rewritten instead, which
+        starts an empty journal.
+        """
+        state.finish_step(step_id)
+        if following is not None:
+            state.begin_step(following, fingerprint)
+        if self._journal.appended >= CHECKPOINT_LINES:
+            self.save(state)
+            return
+        entry: dict[str, Any] = {"gen": state.generation, "done": step_id}
+        if following is not None:
+            entry["begin"] = following
+            entry["hash"] = state.step_hash
+        self._journal.append(entry)
+        # Not held open between steps, where a run may wait for hours on the maintainer:
+        # the next step opens the journal at its path again (a few microseconds).
+        self._journal.close()
 
     def note_begin(self, state: RunState, step_id: str, fingerprint: str | None) -> None:
         """Make *step_id* the current step, recorded with one journal line."""

@@ -119,6 +119,20 @@ def test_the_warm_dry_run_imports_neither_sphinx_nor_jinja2(
     assert heavy == []
 
 
+def test_the_dry_run_imports_nothing_that_starts_a_step_or_takes_the_lock(
+    clone: tuple[Path, dict[str, str]],
+) -> None:
+    """A dry run prints the plan: the modules that run commands are a real run's alone."""
+    root, env = clone
+    assert _cli(root, env, *DRY_RUN).returncode == 0
+    code, modules = imported(*DRY_RUN, cwd=root, env=env)
+    assert code == 0
+    runner = "sphinx_release_runbook.runner."
+    running = {f"{runner}{name}" for name in ("commands", "execute", "guard", "outcomes")}
+    assert sorted(running & set(modules)) == []
+    assert "socket" not in modules
+
+
 def test_the_warm_dry_run_asks_git_each_question_once(
     clone: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:

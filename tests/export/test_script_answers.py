@@ -25,9 +25,9 @@ from runner.conftest import sigint_at_default, step, wait_until_gone
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.model import Step, StepKind
 from sphinx_release_runbook.export import helper
-from sphinx_release_runbook.runner.commands import judged_whole
 from sphinx_release_runbook.runner.plan import plan_step
 from sphinx_release_runbook.runner.resume import safe_to_repeat
+from sphinx_release_runbook.runner.verdict import judged_whole
 
 from .conftest import Both, write_runbook
 

@@ -19,7 +19,7 @@ from sphinx_release_runbook.runner.actions import (
     action_for,
     describe,
 )
-from sphinx_release_runbook.runner.commands import Commands, judge, judged_whole
+from sphinx_release_runbook.runner.commands import Commands
 from sphinx_release_runbook.runner.errors import StepFailed
 from sphinx_release_runbook.runner.plan import PlannedStep, plan_step
 from sphinx_release_runbook.runner.prompts import (
@@ -31,6 +31,7 @@ from sphinx_release_runbook.runner.prompts import (
 from sphinx_release_runbook.runner.secrets import Masker
 from sphinx_release_runbook.runner.state import RunState, StateStore
 from sphinx_release_runbook.runner.transcript import Console
+from sphinx_release_runbook.runner.verdict import judge, judged_whole
 
 from .conftest import BUMP_STEP, PYPROJECT, VERSION_PY, step
 

@@ -136,19 +136,6 @@ def has_remote(root: Path, name: str) -> bool:
     return remotes.returncode == 0 and name in remotes.stdout.split()
 
 
-def remote_has_tag(root: Path, remote: str, tag: str) -> bool | None:
-    """Whether *remote* has *tag*; None when the remote cannot be asked in time."""
-    try:
-        result = git(
-            root, "ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=REMOTE_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        return None
-    if result.returncode != 0:
-        return None
-    return bool(result.stdout.strip())
-
-
 def is_ignored(root: Path, path: Path) -> bool:
     """Whether git ignores *path* (which need not exist) in the work tree at *root*."""
     return git(root, "check-ignore", "-q", "--", str(path)).returncode == 0

@@ -15,7 +15,8 @@ of the package (the script runs where the package is not installed):
 * secret masking (:mod:`~sphinx_release_runbook.runner.secrets`);
 * a step's commands: bash in a session of its own, the step's timeout,
   retries, ``:expect:`` and ``:expect-empty:``, the failure report
-  (:mod:`~sphinx_release_runbook.runner.commands`, ``.execute``, ``.report``);
+  (:mod:`~sphinx_release_runbook.runner.commands`, ``.verdict``, ``.execute``,
+  ``.report``);
 * where the repository is (``cli.loader.find_project_root``).
 
 Python 3.8 or later: no syntax or library newer than that (annotations are
@@ -1064,7 +1065,7 @@ def _private_folder(directory: str) -> None:
 
 
 def judged_whole(step: dict[str, Any]) -> bool:
-    """runner.commands.judged_whole: the verdict needs every command of one attempt."""
+    """runner.verdict.judged_whole: the verdict needs every command of one attempt."""
     return bool(step["expect"] or step["expect_empty"] or step["retry"])
 
 

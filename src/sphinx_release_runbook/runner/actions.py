@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sphinx_release_runbook import bump
 from sphinx_release_runbook.core.model import Step, StepKind, VersionScheme
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import version_info
 from sphinx_release_runbook.runner import report
-from sphinx_release_runbook.runner.commands import Commands, describe_commands
 from sphinx_release_runbook.runner.errors import StepFailed
 from sphinx_release_runbook.runner.plan import PlannedStep
 from sphinx_release_runbook.runner.prompts import ManualPending, NeedsConfirmation, Prompter
 from sphinx_release_runbook.runner.transcript import Console
+from sphinx_release_runbook.runner.verdict import describe_commands
+
+if TYPE_CHECKING:  # a dry run describes steps and needs none of what runs them
+    from sphinx_release_runbook.runner.commands import Commands
 
 
 @dataclass(frozen=True)

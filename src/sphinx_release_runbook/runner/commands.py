@@ -1,7 +1,8 @@
 """A step's commands: where a resumed step picks up, retries, the timeout, :expect:.
 
 Every kind of step may carry commands; this module runs them (and a step's
-``:skip-if:`` check) and, for a dry run, describes them.  Each command is
+``:skip-if:`` check); :mod:`.verdict` judges their output and describes them
+for a dry run.  Each command is
 recorded in the state's journal before it starts (a command whose start
 cannot be recorded does not run), with its process group once it runs, and
 when it ends; a command that was started and not seen to end (a kill, Ctrl-C,
@@ -10,7 +11,6 @@ a timeout) is what ``--resume`` asks about (:mod:`.resume`).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,30 +25,7 @@ from sphinx_release_runbook.runner.plan import PlannedStep
 from sphinx_release_runbook.runner.processes import Group
 from sphinx_release_runbook.runner.state import RunState, StateStore
 from sphinx_release_runbook.runner.transcript import Console
-
-
-def describe_commands(item: PlannedStep) -> list[str]:
-    """The dry-run lines of a step's commands and of how their output is judged."""
-    step = item.step
-    lines = [f"  $ {command}" for command in item.commands]
-    extras = []
-    if item.expect:
-        extras.append(f"expect /{item.expect}/")
-    if step.expect_empty:
-        extras.append("expect empty output")
-    if step.timeout:
-        extras.append(f"timeout {step.timeout:g}s")
-    if step.retry:
-        extras.append(f"retry {step.retry} every {step.interval:g}s")
-    if extras:
-        lines.append(f"  ({'; '.join(extras)})")
-    return lines
-
-
-def judged_whole(item: PlannedStep) -> bool:
-    """Whether the step's verdict needs the output of every command of one attempt."""
-    step = item.step
-    return bool(step.expect or step.expect_empty or step.retry)
+from sphinx_release_runbook.runner.verdict import judge, judged_whole
 
 
 @dataclass
@@ -183,18 +160,3 @@ class Commands:
                     f"`{command}` exited with status {result.returncode}", "".join(outputs)
                 )
         judge(item, "".join(outputs))
-
-
-def judge(item: PlannedStep, output: str) -> None:
-    """Check one attempt's whole output against ``:expect-empty:`` and ``:expect:``."""
-    if item.step.expect_empty and output.strip():
-        raise StepFailed("the output should be empty (:expect-empty:) but is not", output)
-    if item.expect:
-        try:
-            matched = re.search(item.expect, output, re.MULTILINE)
-        except re.error as exc:
-            raise StepFailed(
-                f":expect: {item.expect!r} is not a valid regex: {exc}", output
-            ) from exc
-        if not matched:
-            raise StepFailed(f"the output does not match :expect: /{item.expect}/", output)

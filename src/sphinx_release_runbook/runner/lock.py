@@ -19,7 +19,6 @@ import datetime as _dt
 import fcntl
 import json
 import os
-import socket
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +32,7 @@ from sphinx_release_runbook.core.fs import (
     ensure_private_dir,
     file_problem,
 )
-from sphinx_release_runbook.runner.processes import Group, pid_alive
+from sphinx_release_runbook.runner.processes import Group, pid_alive, this_host
 
 LOCK_FILE = "lock"
 
@@ -77,7 +76,7 @@ class Holder:
 
     @property
     def here(self) -> bool:
-        return self._get("host") in (None, socket.gethostname())
+        return self._get("host") in (None, this_host())
 
     @property
     def guard(self) -> int:
@@ -159,7 +158,7 @@ class RunLock:
         self._record = {
             "pid": os.getpid(),
             "command": self.command,
-            "host": socket.gethostname(),
+            "host": this_host(),
             "since": _now(),
             "guard": None,
             "group": None,

@@ -20,7 +20,6 @@ import contextlib
 import functools
 import os
 import signal
-import socket
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -56,11 +55,10 @@ def boot_id() -> str | None:
         return None
 
 
-@functools.cache
-def _this_host() -> str:
-    # Read once per run, not at every command: a run that changes hosts mid-way is not
-    # a case a command's group record could help with anyway.
-    return socket.gethostname()
+def this_host() -> str:
+    """This machine's name, as :func:`socket.gethostname` gives it (the node name on
+    POSIX), without importing :mod:`socket` into every command."""
+    return os.uname().nodename
 
 
 def _fields(pid: int) -> list[str] | None:
@@ -116,7 +114,7 @@ class Group:
     def of(cls, pid: int) -> Group:
         """The group led by *pid* (a command just started in its own session)."""
         found = _stat(pid)
-        return cls(pid, found[2] if found else None, boot_id(), _this_host())
+        return cls(pid, found[2] if found else None, boot_id(), this_host())
 
     def to_dict(self) -> dict[str, Any]:
         return {"pgid": self.pgid, "ticks": self.ticks, "boot": self.boot, "host": self.host}
@@ -135,7 +133,7 @@ class Group:
 
     def alive(self) -> bool:
         """Whether a process of this group still runs (zombies do not count)."""
-        if self.host and self.host != socket.gethostname():
+        if self.host and self.host != this_host():
             # Another machine's (or container's) group: its process ids mean nothing
             # here.  The lock, which that machine held, is what keeps two runs apart.
             return False

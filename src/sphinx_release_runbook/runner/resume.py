@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.model import Runbook, Step
-from sphinx_release_runbook.runner.commands import judged_whole
 from sphinx_release_runbook.runner.errors import RunError
 from sphinx_release_runbook.runner.lock import LockedError
 from sphinx_release_runbook.runner.plan import PlannedStep
@@ -37,6 +36,7 @@ from sphinx_release_runbook.runner.prompts import Declined, NeedsDecision, Promp
 from sphinx_release_runbook.runner.report import Invocation
 from sphinx_release_runbook.runner.state import RunState, StateError, StateStore, step_fingerprint
 from sphinx_release_runbook.runner.validate import Release, ValidationError, release_for, shown
+from sphinx_release_runbook.runner.verdict import judged_whole
 
 ABANDON = "python -m runbook abandon"
 

@@ -22,18 +22,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.fs import FileProblem, ensure_private_dir, file_problem
 from sphinx_release_runbook.core.model import Runbook, Step
 from sphinx_release_runbook.runner import report, resume
 from sphinx_release_runbook.runner.actions import StepRun, Workspace, action_for, describe
-from sphinx_release_runbook.runner.commands import Commands
 from sphinx_release_runbook.runner.errors import RunError, StepFailed
 from sphinx_release_runbook.runner.gate import drift_gate
-from sphinx_release_runbook.runner.guard import Guard
-from sphinx_release_runbook.runner.lock import RunLock
-from sphinx_release_runbook.runner.outcomes import Outcomes
 from sphinx_release_runbook.runner.plan import (
     PlanError,
     PlannedStep,
@@ -42,7 +39,6 @@ from sphinx_release_runbook.runner.plan import (
     resolve_cwd,
     select,
 )
-from sphinx_release_runbook.runner.processes import stop_grace
 from sphinx_release_runbook.runner.prompts import (
     Declined,
     ManualPending,
@@ -51,7 +47,6 @@ from sphinx_release_runbook.runner.prompts import (
     Prompter,
 )
 from sphinx_release_runbook.runner.secrets import run_secrets
-from sphinx_release_runbook.runner.signals import sigterm_as_interrupt
 from sphinx_release_runbook.runner.state import RunState, StateStore, step_fingerprint
 from sphinx_release_runbook.runner.transcript import Console, transcript_path
 from sphinx_release_runbook.runner.validate import (
@@ -60,6 +55,10 @@ from sphinx_release_runbook.runner.validate import (
     check_length,
     validate_release,
 )
+
+if TYPE_CHECKING:
+    from sphinx_release_runbook.runner.guard import Guard
+    from sphinx_release_runbook.runner.lock import RunLock
 
 # Importable from here as before the runner was split by concern.
 __all__ = ["RunError", "RunOptions", "Session", "StepFailed", "drift_gate"]
@@ -171,6 +170,11 @@ class Session:
         """
         if self.options.dry_run:
             return self._run()
+        # Imported for a real run only: a dry run starts no process and takes no lock.
+        from sphinx_release_runbook.runner.guard import Guard
+        from sphinx_release_runbook.runner.lock import RunLock
+        from sphinx_release_runbook.runner.processes import stop_grace
+
         ensure_private_dir(self.root)
         lock = RunLock(self.root, "run")
         lock.acquire(notice=partial(self.console.line, err=True))
@@ -235,6 +239,9 @@ class Session:
         state: RunState | None,
         workspace: Workspace,
     ) -> ExitCode:
+        from sphinx_release_runbook.runner.outcomes import Outcomes
+        from sphinx_release_runbook.runner.signals import sigterm_as_interrupt
+
         if state is None:
             state = RunState(
                 runbook=self.runbook.name,
@@ -328,6 +335,8 @@ class Session:
                 f"the step's :cwd: in {step.source}",
                 "",
             )
+        from sphinx_release_runbook.runner.commands import Commands
+
         env = {**self.environ, **item.env}
         commands = Commands(
             self.console,

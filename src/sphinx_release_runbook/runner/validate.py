@@ -32,6 +32,7 @@ from sphinx_release_runbook.core.versions import (
     release_values,
     version_refusal,
 )
+from sphinx_release_runbook.runner.remote_tags import RemoteTags
 
 #: No version needs more; a longer --version is refused before it is parsed or echoed.
 MAX_VERSION_LENGTH = 100
@@ -138,12 +139,15 @@ def current_version(
     return CurrentVersion(max(parsed).text, tuple(sources), tag, tag_version)
 
 
-def tag_exists(root: Path, tag: str) -> str | None:
-    """Where *tag* already exists ("locally", "on origin"), or None."""
+def tag_exists(root: Path, tag: str, remote: RemoteTags | None = None) -> str | None:
+    """Where *tag* already exists ("locally", "on origin"), or None.
+
+    *remote* is the question to origin already under way (:mod:`.remote_tags`).
+    """
     if git.tags(root, tag):
         return "locally"
     # An unreachable remote answers None: the push of the tag will say so.
-    if git.has_remote(root, "origin") and git.remote_has_tag(root, "origin", tag):
+    if (remote or RemoteTags(root)).has(tag):
         return "on origin"
     return None
 
@@ -236,6 +240,8 @@ def validate_release(
     that disagree are no obstacle: the new version must exceed the highest.
     """
     check_length(requested)
+    # Asked first, answered last: origin's tags are fetched while the files are read.
+    remote = RemoteTags(root) if check_tag else None
     current = current_version(runbook, root, allow_disagreement=continuing or repairing)
     scheme = runbook.version_scheme
     try:
@@ -262,7 +268,7 @@ def validate_release(
         raise _disagree(current)
     release = release_for(runbook, version, current.version or "")
     if check_tag:
-        where = tag_exists(root, release.tag)
+        where = tag_exists(root, release.tag, remote)
         if where:
             raise ValidationError(
                 f"the tag {release.tag} already exists {where}: version {version} was released "

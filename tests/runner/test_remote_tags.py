@@ -59,14 +59,3 @@ def test_no_origin_gives_no_answer(repo: Path) -> None:
 def test_an_origin_that_cannot_be_reached_gives_no_answer(repo: Path, tmp_path: Path) -> None:
     _git(repo, "remote", "add", "origin", str(tmp_path / "missing.git"))
     assert RemoteTags(repo).has("v1.0.0") is None
-
-
-def test_a_failure_of_the_question_itself_reaches_the_caller(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(root: Path, name: str) -> bool:
-        raise RuntimeError("broken")
-
-    monkeypatch.setattr("sphinx_release_runbook.core.git.has_remote", broken)
-    with pytest.raises(RuntimeError, match="broken"):
-        RemoteTags(repo).has("v1.0.0")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -30,20 +31,47 @@ REMOTE_TIMEOUT = 20.0
 
 def git(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``git ARGS`` in *root*; a missing git or directory gives exit status 127."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
+    return Started(root, *args).result(timeout)
+
+
+class Started:
+    """``git ARGS`` started in *root* and left to run: :meth:`result` waits for its answer.
+
+    For a question whose answer is needed later (origin's tags): it runs
+    while the caller goes on, with no thread to wait for the interpreter's lock.
+    """
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.args = ["git", *args]
+        self._failed: subprocess.CompletedProcess[str] | None = None
+        self._process: subprocess.Popen[str] | None = None
+        try:
+            self._process = subprocess.Popen(
+                self.args,
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+                stdin=subprocess.DEVNULL,
+            )
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            self._failed = subprocess.CompletedProcess(self.args, 127, "", str(exc))
+
+    def result(self, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+        """The finished command; :class:`subprocess.TimeoutExpired` (it is killed) after
+        *timeout* seconds."""
+        if self._process is None:
+            assert self._failed is not None
+            return self._failed
+        with self._process as process:
+            try:
+                stdout, stderr = process.communicate(timeout=timeout)
+            except BaseException:  # a timeout or a Ctrl-C: no git is left running
+                process.kill()
+                process.wait()
+                raise
+        return subprocess.CompletedProcess(self.args, process.returncode, stdout, stderr)
 
 
 #: Top levels found, by the directory asked about; kept while the top level's .git is there.
@@ -52,17 +80,68 @@ _TOPLEVELS: dict[Path, Path] = {}
 _TAGS: dict[Path, tuple[tuple[tuple[int, int, int], ...], list[str]]] = {}
 
 
+#: Settings with which git finds a repository other than by looking for ``.git`` upwards.
+_DISCOVERY_SETTINGS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+)
+
+
 def toplevel(directory: Path) -> Path | None:
     """The git top level containing *directory*, or None outside a work tree (or without git)."""
     known = _TOPLEVELS.get(directory)
     if known is not None and (known / ".git").exists():
         return known
-    result = git(directory, "rev-parse", "--show-toplevel")
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    top = Path(result.stdout.strip())
+    top = _plain_toplevel(directory)
+    if top is None:
+        result = git(directory, "rev-parse", "--show-toplevel")
+        if result.returncode != 0 or not result.stdout.strip():
+            return None
+        top = Path(result.stdout.strip())
     _TOPLEVELS[directory] = top
     return top
+
+
+def _plain_toplevel(directory: Path) -> Path | None:
+    """The top level git would find, where finding it needs no git: else None (ask git).
+
+    The nearest folder upwards whose ``.git`` is a repository folder (with a
+    ``HEAD``) or a worktree's ``gitdir:`` file, and which this user owns (git
+    refuses another user's repository unless told it is safe).  Saves a
+    ``git rev-parse`` at every command; any setting that changes how git looks
+    (``GIT_DIR``, a ceiling) leaves the question to git.
+    """
+    if any(name in os.environ for name in _DISCOVERY_SETTINGS):
+        return None
+    try:
+        start = directory.resolve(strict=True)
+    except OSError:
+        return None
+    for folder in (start, *start.parents):
+        marker = folder / ".git"
+        if marker == start or marker in start.parents:
+            return None  # inside the repository folder itself: not a work tree
+        try:
+            info = marker.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if info.st_uid != os.geteuid():
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            return folder if (marker / "HEAD").is_file() else None
+        if stat.S_ISREG(info.st_mode):
+            try:
+                head = marker.read_text(encoding="utf-8", errors="replace")[:8]
+            except OSError:
+                return None
+            return folder if head == "gitdir: " else None
+        return None
+    return None
 
 
 def normalise_repo_url(url: str) -> str:
@@ -119,16 +198,62 @@ def tags(root: Path, pattern: str | None = None) -> list[str]:
     if identity is not None and known is not None and known[0] == identity:
         listed = known[1]
     else:
-        result = git(root, "tag", "--list")
-        if result.returncode != 0:
-            return []
-        listed = result.stdout.split()
+        plain = _plain_tags(root)
+        if plain is None:
+            result = git(root, "tag", "--list")
+            if result.returncode != 0:
+                return []
+            plain = result.stdout.split()
+        listed = plain
         if identity is not None:
             _TAGS[root] = (identity, listed)
     if pattern is None:
         return list(listed)
     # git matches a --list pattern with wildmatch and no flags: `*` crosses `/` too, as here.
     return [tag for tag in listed if fnmatch.fnmatchcase(tag, pattern)]
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _plain_tags(root: Path) -> list[str] | None:
+    """``git tag --list``, read from the refs' files where that needs no git; else None.
+
+    A plain ``.git`` folder (not a worktree's, whose refs live elsewhere) in the
+    files format (no ``reftable``), with no setting that moves the repository:
+    the loose refs under ``refs/tags`` and the tags in ``packed-refs``, in git's
+    order (by name, bytewise).  A ref whose file holds no object id is skipped,
+    as git skips a broken ref.  Saves a ``git tag --list`` at every command.
+    """
+    gitdir = root / ".git"
+    if any(name in os.environ for name in _DISCOVERY_SETTINGS):
+        return None
+    if not (gitdir / "HEAD").is_file() or (gitdir / "reftable").exists():
+        return None
+    found: set[str] = set()
+    tags_dir = gitdir / "refs" / "tags"
+    try:
+        for folder, _, files in os.walk(tags_dir, onerror=_raise):
+            for name in files:
+                if name.endswith(".lock"):  # a ref being written: git lists it once done
+                    continue
+                path = Path(folder, name)
+                content = path.read_bytes()[:80].strip()
+                if _OBJECT_ID.fullmatch(content.decode("ascii", "replace")):
+                    found.add(path.relative_to(tags_dir).as_posix())
+        packed = gitdir / "packed-refs"
+        if packed.exists():
+            for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+                object_id, _, ref = line.partition(" ")
+                if ref.startswith("refs/tags/") and _OBJECT_ID.fullmatch(object_id):
+                    found.add(ref.removeprefix("refs/tags/"))
+    except OSError:
+        return None
+    return sorted(found, key=lambda tag: tag.encode("utf-8", "surrogateescape"))
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def has_remote(root: Path, name: str) -> bool:

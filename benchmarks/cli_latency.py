@@ -9,6 +9,8 @@ every repetition, in turn (round robin):
 * ``python -m runbook --help`` and ``list``;
 * ``run --version 0.4.0 --dry-run``, cold (the first command of a fresh
   clone: ``.runbook/`` removed, so the docs are built) and warm (the one after);
+* ``python -m sphinx -b dummy -E docs OUT``: the same docs read by Sphinx
+  alone, what a cold run cannot go below;
 * ``bump --version 0.4.0 --dry-run``;
 * ``tbump --dry-run --non-interactive 0.4.0`` and
   ``bump-my-version bump --dry-run --new-version 0.4.0``.
@@ -137,11 +139,20 @@ def candidates(root: Path, env: dict[str, str]) -> dict[str, Callable[[int], Non
         shutil.rmtree(root / ".runbook", ignore_errors=True)
         run_quietly(dry_run, root, env)
 
+    built = root.parent / "sphinx-out"
+
+    def sphinx_build(_: int) -> None:
+        # What the cold run's build costs by itself: the same docs, read from scratch.
+        shutil.rmtree(built, ignore_errors=True)
+        sphinx = [python, "-m", "sphinx", "-b", "dummy", "-E", "-q", "docs", str(built)]
+        run_quietly(sphinx, root, env)
+
     return {
         "python -c pass": lambda _: run_quietly([python, "-c", "pass"], root, env),
         "runbook --help": lambda _: run_quietly([*runbook, "--help"], root, env),
         "runbook list": lambda _: run_quietly([*runbook, "list"], root, env),
         "run --dry-run, cold": cold,
+        "sphinx-build -b dummy docs": sphinx_build,
         # Right after the cold one: the second command of a fresh clone.
         "run --dry-run, warm": lambda _: run_quietly(dry_run, root, env),
         "bump --dry-run": lambda _: run_quietly(
@@ -165,6 +176,11 @@ def report(samples: dict[str, Samples], repeat: int) -> None:
     for label, candidate, baseline in (
         ("run --dry-run warm / tbump --dry-run", samples["run --dry-run, warm"], tbump),
         ("run --dry-run cold / tbump --dry-run", samples["run --dry-run, cold"], tbump),
+        (
+            "run --dry-run cold / sphinx-build -b dummy",
+            samples["run --dry-run, cold"],
+            samples["sphinx-build -b dummy docs"],
+        ),
         ("bump --dry-run / tbump --dry-run", samples["bump --dry-run"], tbump),
         ("bump --dry-run / bump-my-version --dry-run", samples["bump --dry-run"], bmv),
         ("run --dry-run warm / python -c pass", samples["run --dry-run, warm"], floor),

@@ -22,7 +22,7 @@ from sphinx_release_runbook.runner.execute import CommandResult, run_command
 from sphinx_release_runbook.runner.guard import Guard
 from sphinx_release_runbook.runner.lock import RunLock
 from sphinx_release_runbook.runner.plan import PlannedStep
-from sphinx_release_runbook.runner.processes import Group
+from sphinx_release_runbook.runner.processes import Group, boot_ticks
 from sphinx_release_runbook.runner.state import RunState, StateStore
 from sphinx_release_runbook.runner.transcript import Console
 from sphinx_release_runbook.runner.verdict import judge, judged_whole
@@ -57,8 +57,10 @@ class Commands:
     def _spawn(
         self, command: str, deadline: float | None = None, index: int | None = None
     ) -> CommandResult:
+        since = boot_ticks()
+
         def started(pid: int) -> None:
-            group = Group.of(pid)
+            group = Group.started_since(pid, since)
             if index is not None:
                 self.store.note_start(self.state, index, group)
             if self.lock is not None:

@@ -61,6 +61,24 @@ def this_host() -> str:
     return os.uname().nodename
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_BOOT_CLOCK: int | None = getattr(time, "CLOCK_BOOTTIME", None)
+_HAS_PROC = _PROC.is_dir()
+
+
+def boot_ticks() -> int | None:
+    """Now, in the clock ticks since boot in which ``/proc/PID/stat`` gives a process's
+    start (both count on the boot clock); None without that clock or without ``/proc``.
+
+    Read before a command starts, it is a bound its start cannot be below: the
+    group's record without reading ``/proc`` at every command.  One tick less,
+    for the rounding of the two readings.
+    """
+    if _BOOT_CLOCK is None or not _HAS_PROC:
+        return None
+    return int(time.clock_gettime(_BOOT_CLOCK) * _CLOCK_TICKS) - 1
+
+
 def _fields(pid: int) -> list[str] | None:
     """The fields of ``/proc/PID/stat`` after the command name: state, ppid, pgrp, session..."""
     try:
@@ -106,15 +124,17 @@ class Group:
     """A step command's process group, recognisable after the runner is gone."""
 
     pgid: int
-    ticks: int | None = None  # start time of the group's leader (clock ticks since boot)
+    #: No later than the start of the group's leader, in clock ticks since boot: a
+    #: member that started before it is another group that had the same id.
+    ticks: int | None = None
     boot: str | None = None
     host: str = ""
 
     @classmethod
-    def of(cls, pid: int) -> Group:
-        """The group led by *pid* (a command just started in its own session)."""
-        found = _stat(pid)
-        return cls(pid, found[2] if found else None, boot_id(), this_host())
+    def started_since(cls, pid: int, ticks: int | None) -> Group:
+        """The group led by *pid*, a command started (in its own session) after *ticks*
+        (:func:`boot_ticks`, read before the start)."""
+        return cls(pid, ticks, boot_id(), this_host())
 
     def to_dict(self) -> dict[str, Any]:
         return {"pgid": self.pgid, "ticks": self.ticks, "boot": self.boot, "host": self.host}

@@ -11,7 +11,16 @@ from sphinx_release_runbook.cli.errors import CommandLineError
 from sphinx_release_runbook.cli.exitcodes import EXIT_CODES_HELP
 from sphinx_release_runbook.cli.loader import LoadError, build, find_docs, find_project_root
 from sphinx_release_runbook.cli.options import name_option, pick
-from sphinx_release_runbook.core.model import Runbook
+from sphinx_release_runbook.core.model import Runbook, VersionScheme
+from sphinx_release_runbook.core.versions import (
+    BUMP_PARTS,
+    SCHEME_NAMES,
+    VersionError,
+    parse_version,
+)
+from sphinx_release_runbook.runner.validate import MAX_VERSION_LENGTH, shown
+
+_SCHEMES: tuple[VersionScheme, ...] = ("pep440", "semver")
 
 #: conf.py settings of a rehearsal: extra secrets, and actions mapped to local commands.
 SECRETS_SETTING = "runbook_rehearse_secrets"
@@ -100,6 +109,7 @@ def rehearse_command(
 
     if start and only:
         raise CommandLineError("--from and --only do not combine; use one")
+    _refuse_what_no_scheme_accepts(version)
     here = Path.cwd()
     project = find_project_root(here)
 
@@ -129,3 +139,25 @@ def rehearse_command(
     for line in report.lines(rehearsal):
         click.echo(line)
     return rehearsal.exit_code
+
+
+def _refuse_what_no_scheme_accepts(version: str) -> None:
+    """A version no scheme accepts is refused before anything is cloned or started.
+
+    Which scheme applies is the guide's, known once the clone is built; the
+    runner refuses what that scheme does not accept, in the rehearsal.
+    """
+    if version in BUMP_PARTS:
+        return
+    if len(version) <= MAX_VERSION_LENGTH:
+        for scheme in _SCHEMES:
+            try:
+                parse_version(version, scheme)
+            except VersionError:
+                continue
+            return
+    grammars = " nor a ".join(SCHEME_NAMES[scheme] for scheme in _SCHEMES)
+    raise CommandLineError(
+        f"--version {shown(version)} is neither a {grammars} (such as 1.2.3), nor "
+        f"{', '.join(BUMP_PARTS[:-1])} or {BUMP_PARTS[-1]}; nothing was cloned or started"
+    )

@@ -1,4 +1,5 @@
-"""`check` prints the build's notice that links into another GitHub repository went unchecked.
+"""`check` and `run` print the build's notice that links into another GitHub repository
+went unchecked.
 
 The docs build prints it (Sphinx's status output); `check` builds with that output
 off, so the ``runbook`` builder writes the notice beside the runbook and `check`
@@ -41,9 +42,9 @@ def _repository(root: Path, env: dict[str, str], origin: str | None) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-def _check(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _check(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "runbook", "check"],
+        [sys.executable, "-m", "runbook", *(args or ("check",))],
         cwd=root,
         env=env,
         capture_output=True,
@@ -75,6 +76,16 @@ def test_check_notes_unchecked_links_and_how_to_check_them(tmp_path: Path) -> No
             " in conf.py"
         ], (attempt, result.stderr)
     assert (root / ".runbook").is_dir()  # the second check read the cache
+
+
+def test_run_notes_them_too_before_its_plan(tmp_path: Path) -> None:
+    root, env = tmp_path / "repo", _env(tmp_path)
+    _repository(root, env, origin="https://github.com/me/project.git")
+    result = _check(root, env, "run", "--version", "1.1.0", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        "note: docs/index.rst:4: 1 link(s) into https://github.com/other/project are not checked"
+    ), result.stderr
 
 
 def test_check_says_nothing_more_when_every_link_is_checked(tmp_path: Path) -> None:

@@ -40,6 +40,12 @@ def load(runbook_file: Path | None, root: Path | None = None) -> Loaded:
         ) from None
 
 
+def say_notices(loaded: Loaded) -> None:
+    """What the build notes that is not drift, as ``note:`` lines on standard error."""
+    for notice in loaded.notices:
+        click.echo(f"note: {notice}", err=True)
+
+
 def pick(loaded: Loaded, name: str | None) -> Runbook:
     """The runbook named *name*, or the only one."""
     try:

@@ -6,7 +6,7 @@ import click
 
 from sphinx_release_runbook.cli import findings_report
 from sphinx_release_runbook.cli.exitcodes import EXIT_CODES_HELP
-from sphinx_release_runbook.cli.options import load
+from sphinx_release_runbook.cli.options import load, say_notices
 from sphinx_release_runbook.core.errors import ExitCode
 
 
@@ -20,6 +20,5 @@ def check_command(show_diff: bool) -> ExitCode:
     is printed as `note:` lines on standard error.
     """
     loaded = load(None)
-    for notice in loaded.notices:
-        click.echo(f"note: {notice}", err=True)
+    say_notices(loaded)
     return findings_report.report(loaded.findings, diff=show_diff, echo=click.echo)

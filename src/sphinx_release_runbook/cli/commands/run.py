@@ -9,7 +9,13 @@ import click
 from sphinx_release_runbook.cli.errors import CommandLineError
 from sphinx_release_runbook.cli.exitcodes import EXIT_CODES_HELP
 from sphinx_release_runbook.cli.loader import find_project_root
-from sphinx_release_runbook.cli.options import load, name_option, pick, runbook_option
+from sphinx_release_runbook.cli.options import (
+    load,
+    name_option,
+    pick,
+    runbook_option,
+    say_notices,
+)
 from sphinx_release_runbook.core.errors import ExitCode
 
 
@@ -99,6 +105,9 @@ def run_command(
     PASSWORD or KEY, and of each --secret NAME, are masked on screen and in
     the transcript, each line of a multi-line value on its own.  A value
     printed encoded (base64, URL-encoded) or in pieces is not recognised.
+
+    What the build notes that is not drift (links the link check could not
+    tell from this project's) is printed as `note:` lines first, as by `check`.
     """
     # Imported here: `--help` and `list` should not pay for the runner.
     from sphinx_release_runbook.runner import Invocation, RunOptions, Session, drift_gate
@@ -119,6 +128,7 @@ def run_command(
             "--version is required (a version such as 1.2.3, or major, minor, patch)"
         )
     loaded = load(runbook_file)
+    say_notices(loaded)
     runbook = pick(loaded, name)
     console = Console(Masker())
     invocation = Invocation(

@@ -18,7 +18,6 @@ from sphinx_release_runbook.core.versions import (
     VersionError,
     parse_version,
 )
-from sphinx_release_runbook.runner.validate import MAX_VERSION_LENGTH, shown
 
 _SCHEMES: tuple[VersionScheme, ...] = ("pep440", "semver")
 
@@ -147,6 +146,9 @@ def _refuse_what_no_scheme_accepts(version: str) -> None:
     Which scheme applies is the guide's, known once the clone is built; the
     runner refuses what that scheme does not accept, in the rehearsal.
     """
+    # Imported here: `--help` and `list` load this module and should not pay for the runner.
+    from sphinx_release_runbook.runner.validate import MAX_VERSION_LENGTH, shown
+
     if version in BUMP_PARTS:
         return
     if len(version) <= MAX_VERSION_LENGTH:

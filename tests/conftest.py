@@ -212,3 +212,33 @@ def copy_of_the_project(dest: Path) -> Path:
     for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
         subprocess.run(["git", *argv], cwd=dest, env=env, check=True, capture_output=True)
     return dest
+
+
+def git_env() -> dict[str, str]:
+    """This environment without its git settings, with an author and no system config."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+    return env
+
+
+def git(cwd: Path, *args: str) -> str:
+    """``git ARGS`` in *cwd* with :func:`git_env`; its output (a failure fails the test)."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=git_env(), check=True, capture_output=True, text=True
+    ).stdout
+
+
+def committed_repository(root: Path) -> Path:
+    """A new git repository at *root* with one commit of one file."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "file").write_text("x\n")
+    git(root, "add", "file")
+    git(root, "commit", "-q", "-m", "one")
+    return root

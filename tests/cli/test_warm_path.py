@@ -109,25 +109,17 @@ def test_the_second_dry_run_of_a_fresh_clone_reads_the_cache(
     assert cached.stat().st_mtime_ns == built  # read, not built again
 
 
-def test_the_warm_dry_run_imports_neither_sphinx_nor_jinja2(
+def test_the_warm_dry_run_imports_neither_sphinx_nor_what_runs_a_step(
     clone: tuple[Path, dict[str, str]],
 ) -> None:
+    """Neither the docs' tools nor the modules that run commands, take the lock or fork the
+    guard: a dry run prints the plan, and those are a real run's alone."""
     root, env = clone
     assert _cli(root, env, *DRY_RUN).returncode == 0
     code, modules = imported(*DRY_RUN, cwd=root, env=env)
     assert code == 0
     heavy = [name for name in modules if name.split(".")[0] in {"sphinx", "jinja2", "docutils"}]
     assert heavy == []
-
-
-def test_the_dry_run_imports_nothing_that_starts_a_step_or_takes_the_lock(
-    clone: tuple[Path, dict[str, str]],
-) -> None:
-    """A dry run prints the plan: the modules that run commands are a real run's alone."""
-    root, env = clone
-    assert _cli(root, env, *DRY_RUN).returncode == 0
-    code, modules = imported(*DRY_RUN, cwd=root, env=env)
-    assert code == 0
     runner = "sphinx_release_runbook.runner."
     running = {f"{runner}{name}" for name in ("commands", "execute", "guard", "outcomes")}
     assert sorted(running & set(modules)) == []

@@ -7,31 +7,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import git as run_git
+from conftest import git_env
 
 from sphinx_release_runbook.core import git
-
-
-def _env() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.org",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.org",
-    )
-    return env
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, env=_env(), check=True, capture_output=True)
 
 
 def _gits_answer(directory: Path) -> Path | None:
     result = subprocess.run(
         ["git", "rev-parse", "--show-toplevel"],
         cwd=directory,
-        env=_env(),
+        env=git_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -45,11 +31,11 @@ def layouts(tmp_path: Path) -> dict[str, Path]:
     a folder outside any repository."""
     repo = tmp_path / "repo"
     (repo / "docs" / "deep").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
+    run_git(repo, "init", "-q", "-b", "main")
     (repo / "docs" / "index.rst").write_text("x\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "one")
-    _git(repo, "worktree", "add", "-q", str(tmp_path / "worktree"), "-b", "other")
+    run_git(repo, "add", ".")
+    run_git(repo, "commit", "-q", "-m", "one")
+    run_git(repo, "worktree", "add", "-q", str(tmp_path / "worktree"), "-b", "other")
     (tmp_path / "link").symlink_to(repo)
     (tmp_path / "outside").mkdir()
     return {

@@ -7,6 +7,8 @@ refuses must be one bash refuses, or one that would run differently than written
 
 from __future__ import annotations
 
+import itertools
+import shlex
 import shutil
 import subprocess
 
@@ -19,7 +21,7 @@ from sphinx_release_runbook.core.shell_units import (
     split_commands,
     unit_problem,
 )
-from sphinx_release_runbook.drift.shell import simple_commands
+from sphinx_release_runbook.drift.shell import _tokens, simple_commands
 
 UNITS = {
     "one line each": (["git add a", "git commit -m x"], ["git add a", "git commit -m x"]),
@@ -176,3 +178,61 @@ def test_simple_commands_see_through_compound_commands_and_skip_heredoc_bodies()
         ("cat", ">", "n", "<<EOF"),
         ("git", "add", "$f"),
     )
+
+
+def _shlex_tokens(masked: str) -> list[str] | None:
+    """How simple_commands split every text before it split quote-free texts itself."""
+    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
+    lexer.whitespace = " \t\r"
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return None
+
+
+def test_a_text_without_quotes_splits_into_the_words_shlex_gives() -> None:
+    # Every text of up to three of these pieces (quotes and a backslash among them, which
+    # shlex splits itself), and of five of the first eight: the split of quote-free text
+    # is seen against shlex's own.
+    pieces = [
+        "git",
+        " ",
+        "\t",
+        "\r",
+        "\n",
+        ";",
+        "&&",
+        "|",
+        "(",
+        ")",
+        "a#b",
+        "$X",
+        "{",
+        "é",
+        "'",
+        "\\",
+    ]
+    texts = {
+        "".join(parts) for count in range(4) for parts in itertools.product(pieces, repeat=count)
+    }
+    texts |= {"".join(parts) for parts in itertools.product(pieces[:8], repeat=5)}
+    for text in texts:
+        assert _tokens(text) == _shlex_tokens(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("unit", "words"),
+    [
+        ("echo a#b c # note", (("echo", "a#b", "c"),)),
+        ("x={a,b} git add x{1}", (("git", "add", "x{1}"),)),
+        ("git add a&&git push", (("git", "add", "a"), ("git", "push"))),
+        ("git tag v1 ; echo $X|wc", (("git", "tag", "v1"), ("echo", "$X"), ("wc",))),
+    ],
+)
+def test_plain_words_keep_their_hashes_braces_and_operators_apart(
+    unit: str, words: tuple[tuple[str, ...], ...]
+) -> None:
+    # A '#' inside a word is part of it; operators end words with or without blanks.
+    assert simple_commands(unit) == words

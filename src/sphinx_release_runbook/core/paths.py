@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 
 def outside_repository(path: str) -> str | None:
     """Why *path* (as written in the guide) does not name a file of the repository, if so.
@@ -11,9 +9,11 @@ def outside_repository(path: str) -> str | None:
     Paths in a guide are relative to the repository root; an absolute path or one that
     climbs out with ``..`` would let the docs build read, and the runner write, elsewhere.
     """
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or path[1:3] == ":\\":
+    # What PurePosixPath would say, without making one (every path a page names is asked):
+    # absolute means a leading "/", and its parts are the "/"-separated names.
+    posix = path.replace("\\", "/")
+    if posix.startswith("/") or path[1:3] == ":\\":
         return f"{path!r} is absolute; write it relative to the repository root"
-    if ".." in pure.parts:
+    if ".." in posix.split("/"):
         return f"{path!r} leaves the repository ('..'); write it relative to the repository root"
     return None

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+# Slotted, as _Scan: the memos below keep one per unit of every page for the whole build,
+# and without a __dict__ each is one object for the garbage collector to walk, not two.
+@dataclass(frozen=True, slots=True)
 class CommandText:
     """One shell unit of a step and the content line (0-based) it starts on."""
 
@@ -58,12 +60,14 @@ _REDIRECTIONS = ("&>>", "&>", ">>", ">&", ">|", "<&", "<>", ">", "<")
 _METACHARACTERS = " \t\r\n;&|()<>"
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
+#: Characters that mean nothing to the scanner inside a word (a ``#`` in a word is no comment).
+_PLAIN_RUN = re.compile(r"[^ \t\r\n\\'\"`$;&|()<>]+")
 
 #: The message for a unit whose quote or ``\`` continuation never ends.
 UNTERMINATED = "unterminated quote or trailing backslash in this command"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Scan:
     """What is left open at the end of a text (``open``, ``detail``), or a closer too many."""
 
@@ -138,8 +142,13 @@ class _ShellScanner:
             elif char in ";&|()<>":
                 self.end_word()
                 self.operator()
+            elif char in "\\'\"`$":
+                self.take(self.quoted_end(self.i) - self.i, quoted=True)
             else:
-                self.take(self.quoted_end(self.i) - self.i, quoted=char in "\\'\"`$")
+                # A run of plain characters is one part of the word: taken at once, not
+                # one character per pass (most of a command is such runs).
+                run = _PLAIN_RUN.match(text, self.i)
+                self.take(run.end() - self.i if run else 1)
         self.end_word()
 
     # --- words ---------------------------------------------------------------------------
@@ -353,8 +362,19 @@ _MEMO = 4096
 
 
 @functools.lru_cache(maxsize=_MEMO)
+def _scanned(command: str) -> tuple[_Scan, tuple[tuple[int, int], ...]]:
+    """One pass over *command*: what is left open, and the spans bash does not run.
+
+    One memo for both answers: the directive asks whether a unit is complete and the
+    checks ask for its code without comments, about the same text.
+    """
+    scanner = _ShellScanner(_masked(command))
+    scan = scanner.scan()
+    return scan, tuple(scanner.skipped)
+
+
 def _scan(command: str) -> _Scan:
-    return _ShellScanner(_masked(command)).scan()
+    return _scanned(command)[0]
 
 
 @functools.lru_cache(maxsize=_MEMO)
@@ -364,10 +384,8 @@ def shell_code(command: str) -> str:
     Line breaks are kept (a heredoc's body and end line each leave theirs), so a check
     can still tell one command from the next.
     """
-    scanner = _ShellScanner(_masked(command))
-    scanner.scan()
     kept, position = [], 0
-    for start, end in scanner.skipped:
+    for start, end in _scanned(command)[1]:
         kept.append(command[position:start])
         kept.append("\n" * command.count("\n", start, end))
         position = end

@@ -12,9 +12,7 @@ import contextlib
 import importlib
 import io
 from collections.abc import Sequence
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.findings import Finding
@@ -22,6 +20,11 @@ from sphinx_release_runbook.drift.check import Check
 from sphinx_release_runbook.drift.items import CommandRef, located
 from sphinx_release_runbook.drift.repository import Repository
 from sphinx_release_runbook.drift.shell import is_python, simple_commands, strip_runner
+
+if TYPE_CHECKING:
+    # Imported where a CLI is loaded or parsed: most commands of a guide call no known
+    # CLI, and importing click is a cost paid by every build.
+    import click
 
 OWN_CLI = "sphinx_release_runbook.cli:cli"
 OWN_NAMES = ("runbook",)
@@ -34,6 +37,8 @@ class CliImportError(RunbookError, ValueError):
 
 
 def load_cli(target: str) -> click.Command:
+    import click
+
     module_name, _, attribute = target.partition(":")
     try:
         command: Any = importlib.import_module(module_name)
@@ -68,6 +73,8 @@ def parse_error(command: click.Command, prog: str, args: list[str]) -> str | Non
     A missing required option is not drift (a guide may show the start of a
     command); help and version options are dropped so nothing is printed.
     """
+    import click
+
     args = [a for a in args if a not in ("--help", "-h")]
     path = prog
     sink = io.StringIO()

@@ -50,13 +50,34 @@ def checks_for(item: Item, checks: Iterable[Check[Any]] | None = None) -> list[C
     return [check for check in (CHECKS if checks is None else checks) if check.takes(item)]
 
 
+#: The checks of :data:`CHECKS` by item type, and the tuple they were chosen from.
+_BY_TYPE: dict[type, list[Check[Any]]] = {}
+_BY_TYPE_OF: list[tuple[Check[Any], ...]] = []
+
+
+def _checks_of(item: Item) -> list[Check[Any]]:
+    """:func:`checks_for` *item* among :data:`CHECKS`, chosen once per item type.
+
+    A build hands the registry several items per page and the choice depends on the
+    type alone; it is chosen again when :data:`CHECKS` is another tuple (a test's).
+    """
+    if not _BY_TYPE_OF or _BY_TYPE_OF[0] is not CHECKS:
+        _BY_TYPE.clear()
+        _BY_TYPE_OF[:] = [CHECKS]
+    kind = type(item)
+    chosen = _BY_TYPE.get(kind)
+    if chosen is None:
+        chosen = _BY_TYPE[kind] = checks_for(item, CHECKS)
+    return chosen
+
+
 def run(
     repo: Repository, items: Iterable[Item], checks: Iterable[Check[Any]] | None = None
 ) -> list[Finding]:
     """The findings of every check over every item: item by item, in the order given."""
-    chosen = tuple(CHECKS if checks is None else checks)
+    chosen = None if checks is None else tuple(checks)
     findings: list[Finding] = []
     for item in items:
-        for check in checks_for(item, chosen):
+        for check in _checks_of(item) if chosen is None else checks_for(item, chosen):
             findings.extend(check.run(repo, item))
     return findings

@@ -3,6 +3,11 @@
 A path the guide names is read only when it resolves, through any symlink, to a file
 inside the root: :meth:`Repository.escapes` says when it does not, and
 :meth:`Repository.read_text` refuses such a file.
+
+A repository is made for each call of the checks (it records what that call looked
+at); what they learn about the files that does not change while a build runs (where
+a path resolves, a file's text) is kept in :class:`Facts`, which the docs build shares
+between the repositories of one build's reading and drops before and after it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,24 @@ from pathlib import Path
 
 class OutsideRepository(OSError):
     """A path of the guide resolves, through a symlink, to a file outside the repository."""
+
+
+@dataclass
+class Facts:
+    """Answers about the repository's files that hold for one build, asked by many pages.
+
+    Resolving a path reads every folder of it (``lstat``), and a page's checks resolve
+    the same path several times (is it inside the root, read it, does ``git add`` name
+    it); several pages may mirror one file.  Only answers are kept, never a failure: a
+    file that cannot be read is tried again, so its finding is the same on every page.
+    """
+
+    resolved: dict[Path, Path] = field(default_factory=dict)
+    #: What a path of the guide resolves to, by (root, cwd, path as written).
+    named: dict[tuple[Path, str | None, str], Path] = field(default_factory=dict)
+    #: Whether a resolved path is inside the (resolved) root, by (path, root).
+    inside: dict[tuple[Path, Path], bool] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,19 +56,50 @@ class Repository:
     without_git: bool = False
     read: list[Path] = field(default_factory=list)
     probed: list[Path] = field(default_factory=list)
+    #: Shared by the repositories of one build (see the module docstring); its own by default.
+    facts: Facts = field(default_factory=Facts)
 
     @cached_property
     def real_root(self) -> Path:
         """The root through any symlink, resolved once (every path is compared with it)."""
-        return self.root.resolve()
+        return self._resolved(self.root)
+
+    def _resolved(self, path: Path) -> Path:
+        """``path.resolve()``, from the resolved folder when the last part is no symlink.
+
+        That is how ``resolve`` goes too (part by part, following each link), so a page's
+        file costs one ``lstat`` once its folder is known, not one per folder of it.
+        """
+        known = self.facts.resolved.get(path)
+        if known is None:
+            name = path.name
+            if name in ("", ".", ".."):  # the root of the file system, or no plain name
+                known = path.resolve()
+            else:
+                known = self._resolved(path.parent) / name
+                if known.is_symlink():
+                    known = path.resolve()
+            self.facts.resolved[path] = known
+        return known
 
     def resolve(self, relative: str, cwd: str | None = None) -> Path:
-        base = self.root / cwd if cwd else self.root
-        return (base / relative).resolve()
+        key = (self.root, cwd, relative)
+        known = self.facts.named.get(key)
+        if known is None:
+            base = self.root / cwd if cwd else self.root
+            known = self.facts.named[key] = self._resolved(base / relative)
+        return known
+
+    def _inside(self, path: Path) -> bool:
+        key = (path, self.real_root)
+        known = self.facts.inside.get(key)
+        if known is None:
+            known = self.facts.inside[key] = path.is_relative_to(self.real_root)
+        return known
 
     def escapes(self, relative: str, cwd: str | None = None) -> bool:
         """Whether *relative* resolves (through symlinks) to a path outside the root."""
-        return not self.resolve(relative, cwd).is_relative_to(self.real_root)
+        return not self._inside(self.resolve(relative, cwd))
 
     def missing(self, what: str) -> str:
         """The end of a message saying *what* does not exist (naming a root without git)."""
@@ -73,10 +127,13 @@ class Repository:
         ``OSError``) and is not read.
         """
         path = self.resolve(relative)
-        if not path.is_relative_to(self.real_root):
+        if not self._inside(path):
             raise OutsideRepository(f"{relative!r} resolves outside the repository")
         self.read.append(path)
-        return path.read_text(encoding="utf-8")
+        text = self.facts.texts.get(path)
+        if text is None:
+            text = self.facts.texts[path] = path.read_text(encoding="utf-8")
+        return text
 
     def relative(self, path: Path) -> str:
         try:

@@ -22,6 +22,9 @@ from sphinx_release_runbook.core.shell_units import shell_code
 PLACEHOLDER = "RUNBOOKxVALUE"
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _SEPARATORS = set(";&|()\n")
+#: What shlex reads as quoting (POSIX mode): without any, a text splits as _PLAIN_TOKEN says.
+_QUOTING = frozenset("'\"\\")
+_PLAIN_TOKEN = re.compile(r"[;&|()\n]+|[^ \t\r;&|()\n]+")
 #: Words that start a compound command or a part of one: the command follows them.
 _RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
 #: Words that close one; nothing follows them in the same simple command.
@@ -36,14 +39,8 @@ def simple_commands(command: str) -> tuple[tuple[str, ...], ...]:
     """The words of each simple command; ``()`` when the shell text does not split."""
     code = shell_code(command.replace("\\\n", " "))
     masked = _EXPRESSION.sub(PLACEHOLDER, code)
-    # A line break ends a command as ";" does (comments are gone already).
-    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        tokens = list(lexer)
-    except ValueError:
+    tokens = _tokens(masked)
+    if tokens is None:
         return ()
     commands: list[list[str]] = [[]]
     for token in tokens:
@@ -52,6 +49,25 @@ def simple_commands(command: str) -> tuple[tuple[str, ...], ...]:
         else:
             commands[-1].append(token)
     return tuple(tuple(words) for words in map(_command_words, commands) if words)
+
+
+def _tokens(masked: str) -> list[str] | None:
+    """The words and operator runs of *masked*, as :mod:`shlex` (POSIX) splits them; None
+    when a quote or ``\\`` is never closed."""
+    if not _QUOTING & set(masked):
+        # Without a quote or an escape shlex splits at blanks and around runs of the
+        # operator characters, and nothing else: the same split, without its per-character
+        # reading (a guide's commands are mostly such text).
+        return _PLAIN_TOKEN.findall(masked)
+    # A line break ends a command as ";" does (comments are gone already).
+    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
+    lexer.whitespace = " \t\r"
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return None
 
 
 def _command_words(words: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ from sphinx_release_runbook.sphinxext.diagnostics import emit
 from sphinx_release_runbook.sphinxext.domain import domain_of
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
 
@@ -33,7 +34,8 @@ def _resolved(root: str) -> Path:
 
 
 def repository(env: BuildEnvironment) -> Repository:
-    """A fresh repository context (it records the paths read for one call of the checks)."""
+    """A fresh repository context (it records the paths read for one call of the checks),
+    sharing what this build learnt about the files (:class:`~.drift.repository.Facts`)."""
     root = _resolved(str(env.config.runbook_repo_root or env.srcdir))
     url = env.config.runbook_repo_url
     return Repository(
@@ -41,7 +43,19 @@ def repository(env: BuildEnvironment) -> Repository:
         clis=dict(env.config.runbook_clis),
         repo_url=normalise_repo_url(url) if url else origin_url(root),
         without_git=bool(getattr(env.config, "_runbook_without_git", False)),
+        facts=domain_of(env).facts,
     )
+
+
+def before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: what the last build learnt about the files may be stale."""
+    domain_of(env).forget_facts()
+
+
+def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: the documents are read; what was learnt for them need not stay
+    in memory while the pages are written (a later check asks the files again)."""
+    domain_of(env).forget_facts()
 
 
 def check(
@@ -67,12 +81,16 @@ def check(
     findings = registry.run(repo, items)
     if not in_document:
         return findings
+    domain = domain_of(env)
     for path in repo.dependencies():
-        env.note_dependency(str(path))
+        # A page's checks look at one file again and again (the mirror, its `git add`).
+        key = (env.docname, str(path))
+        if key not in domain.noted:
+            domain.noted.add(key)
+            env.note_dependency(key[1])
     authoring = next((finding for finding in findings if not finding.is_drift), None)
     if authoring is not None:
         findings = [authoring]
-    domain = domain_of(env)
     for finding in findings:
         domain.add_finding(finding)
         emit(finding)

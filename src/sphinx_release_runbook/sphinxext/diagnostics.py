@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,12 +37,32 @@ def repo_path(env: BuildEnvironment, docname: str) -> str:
 
 def relative_to_repo(env: BuildEnvironment, filename: str | os.PathLike[str]) -> str:
     """*filename* relative to the repository root (POSIX separators)."""
-    root = Path(env.config.runbook_repo_root or env.srcdir)
-    source = Path(filename)
+    root = os.fspath(env.config.runbook_repo_root or env.srcdir)
+    source = os.fspath(filename)
+    if os.path.isabs(root) and os.path.isabs(source):
+        return _relative_absolute(root, source)
+    return _relative(root, source)  # a relative path depends on the working directory
+
+
+def _relative(root: str, source: str) -> str:
+    if (
+        os.sep == "/"
+        and source.startswith(root + "/")
+        and root != "/"
+        and os.path.normpath(root) == root
+        and os.path.normpath(source) == source
+    ):
+        # Both normal already (as Sphinx gives them): what relative_to computes, by slicing.
+        return source[len(root) + 1 :]
     try:
-        return source.relative_to(root).as_posix()
+        return Path(source).relative_to(root).as_posix()
     except ValueError:
         return Path(os.path.relpath(source, root)).as_posix()
+
+
+#: Remembered: every directive of a page asks for the page's path, and between two
+#: absolute paths the answer depends on their texts alone.
+_relative_absolute = lru_cache(maxsize=4096)(_relative)
 
 
 def location(docname: str, path: str, line: int) -> Location:

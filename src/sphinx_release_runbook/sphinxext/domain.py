@@ -9,7 +9,11 @@ without which a parallel build would silently lose them.
 
 The memo of derived values (the resolved runbooks) lives on the domain object,
 not in its data: Sphinx never pickles the domain objects, so the memo is
-neither written with the environment nor sent back from a worker.
+neither written with the environment nor sent back from a worker.  So do the
+facts the checks learn about the repository's files in one build
+(:class:`~.drift.repository.Facts`) and the dependencies already noted, which
+:meth:`RunbookDomain.forget_facts` drops when a build starts reading and when it
+has read every document.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from sphinx.domains import Domain
 
 from sphinx_release_runbook.core.assemble import DocumentRecord, Entry
 from sphinx_release_runbook.core.findings import Finding
+from sphinx_release_runbook.drift.repository import Facts
 from sphinx_release_runbook.sphinxext.nodes import (
+    find,
     release_quickref,
     release_runbook,
     release_step,
@@ -49,6 +55,14 @@ class RunbookDomain(Domain):
         super().__init__(env)
         #: Derived values (the resolved runbooks), dropped on every change of the records.
         self.memo: dict[str, object] = {}
+        self.forget_facts()
+
+    def forget_facts(self) -> None:
+        """Start afresh: a file may have changed since the last build read it."""
+        #: What the checks learnt about the repository's files while this build reads.
+        self.facts = Facts()
+        #: (docname, path) of each dependency noted while this build reads: noted once.
+        self.noted: set[tuple[str, str]] = set()
 
     @property
     def documents(self) -> dict[str, DocumentRecord]:
@@ -85,8 +99,7 @@ class RunbookDomain(Domain):
         """Collect the entries the directives left on their nodes; document order is tree order."""
         record = self.record(docname)
         entries: list[Entry] = []
-        for node in document.findall(_entry_node):
-            assert isinstance(node, nodes.Element)  # _entry_node matches only elements
+        for node in find(document, _ENTRY_NODES):
             entry = node.attributes.pop("entry", None)
             if entry is None:
                 continue
@@ -116,10 +129,12 @@ def domain_of(env: BuildEnvironment) -> RunbookDomain:
     return cast(RunbookDomain, env.get_domain(RunbookDomain.name))
 
 
-def _entry_node(node: nodes.Node) -> bool:
-    return isinstance(
-        node, release_runbook | release_step | release_troubleshoot | release_quickref
-    )
+_ENTRY_NODES: tuple[type[nodes.Element], ...] = (
+    release_runbook,
+    release_step,
+    release_troubleshoot,
+    release_quickref,
+)
 
 
 def _section_title(node: nodes.Node) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx_release_runbook._version import __version__
-from sphinx_release_runbook.sphinxext import config, html_visitors, nodes
+from sphinx_release_runbook.sphinxext import checking, config, html_visitors, nodes
 from sphinx_release_runbook.sphinxext.builder import RunbookBuilder
 from sphinx_release_runbook.sphinxext.directives import (
     ReleaseQuickrefDirective,
@@ -94,6 +94,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     gate = BuildGate()
     app.connect("builder-inited", add_static_files)
+    app.connect("env-before-read-docs", checking.before_reading)
+    app.connect("env-updated", checking.after_reading)
     app.connect("env-before-read-docs", gate.before_read)
     app.connect("doctree-read", collect_links)
     app.connect("doctree-read", check_doctree)

@@ -21,10 +21,12 @@ from sphinx.errors import NoUri
 from sphinx_release_runbook.core.assemble import Resolved
 from sphinx_release_runbook.core.model import PLACEHOLDERS, Runbook, Step
 from sphinx_release_runbook.core.shell_units import split_commands
-from sphinx_release_runbook.core.templating import PlaceholderError, render
+from sphinx_release_runbook.core.templating import PlaceholderError, is_plain, render
 from sphinx_release_runbook.core.versions import display_values
 from sphinx_release_runbook.sphinxext.nodes import (
+    SENTINEL_PREFIX,
     SENTINEL_RE,
+    find,
     release_commands,
     release_instructions,
     release_literal,
@@ -96,6 +98,9 @@ def pieces(template: str, display: dict[str, str]) -> list[nodes.Node]:
     filled with the display values, as text; a template that does not render (already
     reported) is shown as written.
     """
+    if is_plain(template) and SENTINEL_PREFIX not in template:
+        # No placeholder (most titles): what the renders below would come to.
+        return [nodes.Text(template)] if template else []
     try:
         shown = render(template, display)
         marked = render(template, sentinel_values(list(PLACEHOLDERS)))
@@ -257,7 +262,7 @@ def quickref_template(runbook: Runbook) -> str:
 
 def fill_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` handler: one walk of the tree, then each node is filled."""
-    found = list(doctree.findall(_runbook_node))
+    found = find(doctree, _RUNBOOK_NODES)
     if not found:
         return
     resolved = resolve(app.env)
@@ -329,18 +334,17 @@ def _replace_quickref(node: release_quickref, resolved: Resolved) -> None:
     node.replace_self(block)
 
 
-def _runbook_node(node: nodes.Node) -> bool:
-    return isinstance(
-        node,
-        release_runbook
-        | release_step_title
-        | release_var
-        | release_literal
-        | release_instructions
-        | release_troubleshoot
-        | release_step_meta
-        | release_commands
-        | release_overview
-        | release_quickref
-        | release_version_box,
-    )
+#: The nodes fill_doctree fills.
+_RUNBOOK_NODES: tuple[type[nodes.Element], ...] = (
+    release_runbook,
+    release_step_title,
+    release_var,
+    release_literal,
+    release_instructions,
+    release_troubleshoot,
+    release_step_meta,
+    release_commands,
+    release_overview,
+    release_quickref,
+    release_version_box,
+)

@@ -28,12 +28,13 @@ def collect_links(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: hand each ``http(s)`` link of the document to the checks."""
     env = app.env
     docname = env.docname
-    path = repo_path(env, docname)
+    path = ""
     items: list[LinkRef] = []
     for reference in doctree.findall(nodes.reference):
         url = reference.get("refuri", "")
         if not url.startswith("http"):
             continue
+        path = path or repo_path(env, docname)  # most pages link nowhere: asked only then
         line = get_source_line(reference)[1] or 0
         step = next((a for a in _ancestors(reference) if isinstance(a, release_step)), None)
         if step is not None and step.line and line < step.line:

@@ -10,8 +10,11 @@ comment for them, so only HTML shows the form.  The HTML visitors are in
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from docutils import nodes
+
+NodeT = TypeVar("NodeT", bound=nodes.Node)
 
 
 class release_runbook(nodes.container):
@@ -75,8 +78,28 @@ class release_version_box(nodes.comment):
 
 # Identifier-shaped so a Pygments lexer keeps each one inside a single token.
 SENTINEL = "RUNBOOKxVARx{name}xEND"
+#: How every sentinel starts: a text without it holds none.
+SENTINEL_PREFIX = "RUNBOOKxVARx"
 SENTINEL_RE = re.compile(r"RUNBOOKxVARx([a-z_]+)xEND")
 
 
 def sentinel_values(names: list[str]) -> dict[str, str]:
     return {name: SENTINEL.format(name=name) for name in names}
+
+
+def find(tree: nodes.Node, kinds: tuple[type[NodeT], ...]) -> list[NodeT]:
+    """Every node of *kinds* in *tree* (itself included), in document order.
+
+    What ``list(tree.findall(condition))`` gives for an ``isinstance`` condition, walked
+    without a generator per node: the handlers walk every page on every build, and
+    docutils' walk with a function for a condition costs several times this one.
+    """
+    found: list[NodeT] = []
+    stack: list[nodes.Node] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kinds):
+            found.append(node)
+        if node.children:
+            stack.extend(reversed(node.children))
+    return found

@@ -14,12 +14,15 @@ import re
 import textwrap
 import tomllib
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.toml_lines import key_lines
+
+if TYPE_CHECKING:
+    # Imported where YAML is parsed: a build whose copies are compared as text (most
+    # are) never needs PyYAML, and importing it is a cost paid by every build.
+    import yaml
 
 
 class SelectionError(RunbookError, ValueError):
@@ -72,6 +75,8 @@ def _expanded_size(root: yaml.Node) -> int:
     nodes, which constructing, comparing or printing would walk.  Each node's size is
     counted once (memoised), so this costs one pass over the composed graph.
     """
+    import yaml
+
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -108,6 +113,8 @@ def _expanded_size(root: yaml.Node) -> int:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The YAML node graph of *text*, within the size and alias-expansion limits."""
+    import yaml
+
     _limited(text, "yaml")
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -162,6 +169,8 @@ def _walk(data: Any, parts: list[str], key_path: str) -> Any:
 
 def _yaml_node(text: str, parts: list[str], key_path: str) -> yaml.Node:
     """The node at *parts*, matched on the keys as written (YAML 1.1 reads ``on:`` as True)."""
+    import yaml
+
     node = compose_yaml(text)
     for depth, part in enumerate(parts):
         child: yaml.Node | None = None
@@ -178,6 +187,8 @@ def _yaml_node(text: str, parts: list[str], key_path: str) -> yaml.Node:
 
 
 def _yaml_value(node: yaml.Node) -> Any:
+    import yaml
+
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)

@@ -166,9 +166,10 @@ class RunbookDirective(SphinxDirective):
     def source(self) -> Source:
         """Where the directive is written: in an ``.. include::``d file, that file and line."""
         filename, line = self.get_source_info()
-        path = repo_path(self.env, self.env.docname)
         if filename:
             path = relative_to_repo(self.env, filename)
+        else:
+            path = repo_path(self.env, self.env.docname)
         return Source(self.env.docname, path, line or self.lineno)
 
     def content_line(self, offset: int) -> int:

@@ -97,7 +97,11 @@ class ReleaseRunbookDirective(RunbookDirective):
         self.claim_anchor(node, declaration.anchor)
         self.set_source_info(node)
         node["entry"] = declaration
-        node += nodes.rubric("", declaration.title, classes=["runbook-title"])
+        # Located and with a rawsource, or Sphinx dumps it as XML for a debug message (see
+        # step.py); an untitled runbook's title comes from its section on doctree-read.
+        title = nodes.rubric(declaration.title or " ", declaration.title, classes=["runbook-title"])
+        self.set_source_info(title)
+        node += title
         node += release_version_box(
             "",
             data={

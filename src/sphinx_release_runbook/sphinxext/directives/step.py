@@ -116,14 +116,19 @@ class ReleaseStepDirective(RunbookDirective):
         self.claim_anchor(node, step.anchor)
         self.set_source_info(node)
         node["entry"] = step
-        node += release_step_title(
-            "",
+        # A rubric without a location or a rawsource costs Sphinx (ApplySourceWorkaround) an
+        # XML dump of it for a debug message on every page.  The rawsource is what Sphinx
+        # would make it (the text); an untitled step's blank is no message to translate.
+        title = release_step_title(
+            step.title or " ",
             step.title,
             title=step.title,
             kind=step.kind,
             anchor=step.anchor,
             step_id=step_id,
         )
+        self.set_source_info(title)
+        node += title
         node.extend(self._body(step))
         # Then what the step says about the repository: drift is reported, the step stays.
         self.check(self._repository_items(step, commands))

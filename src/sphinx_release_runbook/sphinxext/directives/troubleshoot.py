@@ -61,7 +61,10 @@ class ReleaseTroubleshootDirective(RunbookDirective):
         self.set_source_info(node)
         node["entry"] = entry
         if options.text("title"):
-            node += nodes.rubric("", entry.title)
+            # Located, or Sphinx dumps it as XML for a debug message (see step.py).
+            title = nodes.rubric("", entry.title)
+            self.set_source_info(title)
+            node += title
         matches = nodes.paragraph("", "", classes=["runbook-troubleshoot-match"])
         matches += nodes.Text("Shown by the runner when a failed step's output matches ")
         matches += nodes.literal(match, match)

@@ -183,6 +183,8 @@ def main() -> None:
                 )
             )
             read_only[pages] = samples["runbook read-only"].min / samples["plain read-only"].min
+            extra = (samples["runbook read-only"].min - samples["plain read-only"].min) / pages
+            print(f"  read-only: the extension's cost per page (min): {extra * 1000:.2f} ms")
         if len(read_only) > 1:
             first, last = min(read_only), max(read_only)
             print(

@@ -146,3 +146,39 @@ def test_the_warm_dry_run_asks_git_each_question_once(
     assert len(asked) == len(set(asked)), asked
     # The local tags and the top level are read from .git's files, without git.
     assert [call for call in asked if call.startswith(("tag", "rev-parse"))] == []
+
+
+SLOW_LS_REMOTE = """\
+#!/bin/sh
+if [ "$1" = ls-remote ]; then
+  echo $$ > "$GIT_PID"
+  exec sleep 60
+fi
+exec REAL "$@"
+"""
+
+
+def test_a_run_refused_before_its_tag_is_checked_leaves_no_git_behind(
+    clone: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """origin's tags are asked for first; a run that ends sooner stops the question."""
+    root, env = clone
+    real = shutil.which("git", path=env.get("PATH"))
+    assert real is not None
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    shim = shims / "git"
+    shim.write_text(SLOW_LS_REMOTE.replace("REAL", real))
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    pid_file = tmp_path / "ls-remote.pid"
+    slow = {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}", "GIT_PID": str(pid_file)}
+    result = _cli(root, slow, "run", "--version", "0.0.1", "--dry-run")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "is not greater than the current version 0.3.0" in result.stderr
+    pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{pid}").exists() or _zombie(pid), "ls-remote was left running"
+
+
+def _zombie(pid: int) -> bool:
+    stat_text = Path(f"/proc/{pid}/stat").read_text()
+    return stat_text[stat_text.rfind(")") + 2] in "ZX"

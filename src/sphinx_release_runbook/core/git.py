@@ -58,6 +58,12 @@ class Started:
         except (FileNotFoundError, NotADirectoryError) as exc:
             self._failed = subprocess.CompletedProcess(self.args, 127, "", str(exc))
 
+    def stop(self) -> None:
+        """End the command if it still runs (its answer is not needed): none is left behind."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
     def result(self, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
         """The finished command; :class:`subprocess.TimeoutExpired` (it is killed) after
         *timeout* seconds."""

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sphinx_release_runbook.core.errors import ExitCode
 from sphinx_release_runbook.core.fs import FileProblem, ensure_private_dir, file_problem
 from sphinx_release_runbook.core.model import Runbook, Step
+from sphinx_release_runbook.core.remote_tags import RemoteTags
 from sphinx_release_runbook.runner import report, resume
 from sphinx_release_runbook.runner.actions import StepRun, Workspace, action_for, describe
 from sphinx_release_runbook.runner.errors import RunError, StepFailed
@@ -91,6 +92,7 @@ class Session:
         options: RunOptions,
         console: Console,
         environ: Mapping[str, str] | None = None,
+        remote_tags: RemoteTags | None = None,
     ) -> None:
         self.runbook = runbook
         self.root = root
@@ -104,6 +106,8 @@ class Session:
         self.guard: Guard | None = None
         #: The step the loaded state was in when the run being resumed stopped.
         self.resume_at: str | None = None
+        #: origin's tags, asked for by the caller before it loaded the runner (or None).
+        self.remote_tags = remote_tags
 
     # --- preparation -------------------------------------------------------------------
 
@@ -138,6 +142,7 @@ class Session:
                 recorded_previous=resume.recorded_previous(
                     self.store, self.runbook, options.version
                 ),
+                remote=self.remote_tags,
             )
         except ValidationError as exc:
             hint = resume.resume_hint(self.store, self.runbook, options.invocation)

@@ -21,6 +21,7 @@ from sphinx_release_runbook import bump
 from sphinx_release_runbook.core import git
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.model import Runbook
+from sphinx_release_runbook.core.remote_tags import RemoteTags
 from sphinx_release_runbook.core.templating import PlaceholderError, render
 from sphinx_release_runbook.core.versions import (
     BUMP_PARTS,
@@ -32,7 +33,6 @@ from sphinx_release_runbook.core.versions import (
     release_values,
     version_refusal,
 )
-from sphinx_release_runbook.runner.remote_tags import RemoteTags
 
 #: No version needs more; a longer --version is refused before it is parsed or echoed.
 MAX_VERSION_LENGTH = 100
@@ -142,7 +142,8 @@ def current_version(
 def tag_exists(root: Path, tag: str, remote: RemoteTags | None = None) -> str | None:
     """Where *tag* already exists ("locally", "on origin"), or None.
 
-    *remote* is the question to origin already under way (:mod:`.remote_tags`).
+    *remote* is the question to origin already under way
+    (:mod:`~sphinx_release_runbook.core.remote_tags`).
     """
     if git.tags(root, tag):
         return "locally"
@@ -228,6 +229,7 @@ def validate_release(
     continuing: bool = False,
     recorded_previous: str | None = None,
     repairing: bool = False,
+    remote: RemoteTags | None = None,
 ) -> Release:
     """Every check of a new release of *requested*; raises :class:`ValidationError`.
 
@@ -238,10 +240,13 @@ def validate_release(
     version is the recorded one, else the highest lower version in the files
     or the tags.  With *repairing* (``bump``, which sets every source) sources
     that disagree are no obstacle: the new version must exceed the highest.
+    *remote* is the question of origin's tags already under way, if any.
     """
     check_length(requested)
-    # Asked first, answered last: origin's tags are fetched while the files are read.
-    remote = RemoteTags(root) if check_tag else None
+    # Asked first, answered last: origin's tags are fetched while the files are read
+    # (*remote*, when the caller started the question earlier still).
+    if remote is None and check_tag:
+        remote = RemoteTags(root)
     current = current_version(runbook, root, allow_disagreement=continuing or repairing)
     scheme = runbook.version_scheme
     try:

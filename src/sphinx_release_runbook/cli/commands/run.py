@@ -17,6 +17,7 @@ from sphinx_release_runbook.cli.options import (
     say_notices,
 )
 from sphinx_release_runbook.core.errors import ExitCode
+from sphinx_release_runbook.core.remote_tags import RemoteTags
 
 
 @click.command("run", epilog=EXIT_CODES_HELP)
@@ -109,11 +110,6 @@ def run_command(
     What the build notes that is not drift (links the link check could not
     tell from this project's) is printed as `note:` lines first, as by `check`.
     """
-    # Imported here: `--help` and `list` should not pay for the runner.
-    from sphinx_release_runbook.runner import Invocation, RunOptions, Session, drift_gate
-    from sphinx_release_runbook.runner.secrets import Masker
-    from sphinx_release_runbook.runner.transcript import Console
-
     if start and only:
         raise CommandLineError("--from and --only do not combine; use one")
     if resume and (start or only):
@@ -127,30 +123,42 @@ def run_command(
         raise CommandLineError(
             "--version is required (a version such as 1.2.3, or major, minor, patch)"
         )
-    loaded = load(runbook_file)
-    say_notices(loaded)
-    runbook = pick(loaded, name)
-    console = Console(Masker())
-    invocation = Invocation(
-        runbook_file=str(runbook_file) if runbook_file else None,
-        name=name,
-        secrets=secrets,
-        assume_yes=assume_yes,
-        force=force,
-    )
-    options = RunOptions(
-        version=version,
-        dry_run=dry_run,
-        assume_yes=assume_yes,
-        start=start,
-        only=only,
-        resume=resume,
-        force=force,
-        secrets=secrets,
-        invocation=invocation,
-        done=done,
-        repeat=repeat,
-    )
     root = find_project_root(Path.cwd())
-    drift_gate(loaded.findings, force, console, continuing=bool(start or only or resume))
-    return Session(runbook, root, options, console).run()
+    # The slowest question of the validation, asked before the runner is even imported;
+    # stopped on the way out if the run ends before it needs the answer.
+    remote_tags = None if resume else RemoteTags(root)
+    try:
+        # Imported here: `--help` and `list` should not pay for the runner.
+        from sphinx_release_runbook.runner import Invocation, RunOptions, Session, drift_gate
+        from sphinx_release_runbook.runner.secrets import Masker
+        from sphinx_release_runbook.runner.transcript import Console
+
+        loaded = load(runbook_file)
+        say_notices(loaded)
+        runbook = pick(loaded, name)
+        console = Console(Masker())
+        invocation = Invocation(
+            runbook_file=str(runbook_file) if runbook_file else None,
+            name=name,
+            secrets=secrets,
+            assume_yes=assume_yes,
+            force=force,
+        )
+        options = RunOptions(
+            version=version,
+            dry_run=dry_run,
+            assume_yes=assume_yes,
+            start=start,
+            only=only,
+            resume=resume,
+            force=force,
+            secrets=secrets,
+            invocation=invocation,
+            done=done,
+            repeat=repeat,
+        )
+        drift_gate(loaded.findings, force, console, continuing=bool(start or only or resume))
+        return Session(runbook, root, options, console, remote_tags=remote_tags).run()
+    finally:
+        if remote_tags is not None:
+            remote_tags.stop()

@@ -4,7 +4,8 @@
 network round trip on a real remote, a ``git-upload-pack`` even on a local
 one), and its answer is needed last, once the version and so the tag are
 known.  So it is started first (:class:`~sphinx_release_runbook.core.git.Started`),
-for every tag at once, and read when the tag is checked.
+for every tag at once, and read when the tag is checked: ``run`` starts it
+before it even imports the runner.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ class RemoteTags:
     def __init__(self, root: Path) -> None:
         self._remotes = git.Started(root, "remote")
         self._listing = git.Started(root, "ls-remote", "--tags", "origin")
+
+    def stop(self) -> None:
+        """The answer is not needed (the run stopped before its tag was checked)."""
+        self._remotes.stop()
+        self._listing.stop()
 
     def has(self, tag: str) -> bool | None:
         """Whether origin has *tag*; None without an origin or when it cannot be asked in time."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import committed_repository, git
 
-from sphinx_release_runbook.runner.remote_tags import RemoteTags
+from sphinx_release_runbook.core.remote_tags import RemoteTags
 
 
 @pytest.fixture

@@ -79,6 +79,18 @@ def _work_tree(root: Path) -> dict[str, int]:
     }
 
 
+def _git_shim(tmp_path: Path, env: dict[str, str], script: str) -> dict[str, str]:
+    """*env* with a ``git`` first on PATH that runs *script* (``REAL``: the real git)."""
+    real = shutil.which("git", path=env.get("PATH"))
+    assert real is not None
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    shim = shims / "git"
+    shim.write_text(script.replace("REAL", real))
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    return {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}"}
+
+
 def _status(root: Path, env: dict[str, str]) -> str:
     return subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "--ignored=no"],
@@ -131,15 +143,8 @@ def test_the_warm_dry_run_asks_git_each_question_once(
 ) -> None:
     root, env = clone
     assert _cli(root, env, *DRY_RUN).returncode == 0
-    real = shutil.which("git", path=env.get("PATH"))
-    assert real is not None
-    shims = tmp_path / "shims"
-    shims.mkdir()
-    shim = shims / "git"
-    shim.write_text(GIT_LOG.replace("REAL", real))
-    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
     calls = tmp_path / "git-calls"
-    logged = {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}", "GIT_CALLS": str(calls)}
+    logged = {**_git_shim(tmp_path, env, GIT_LOG), "GIT_CALLS": str(calls)}
     assert _cli(root, logged, *DRY_RUN).returncode == 0
     asked = calls.read_text().splitlines()
     assert asked, "the shim saw no git call"
@@ -163,15 +168,8 @@ def test_a_run_refused_before_its_tag_is_checked_leaves_no_git_behind(
 ) -> None:
     """origin's tags are asked for first; a run that ends sooner stops the question."""
     root, env = clone
-    real = shutil.which("git", path=env.get("PATH"))
-    assert real is not None
-    shims = tmp_path / "shims"
-    shims.mkdir()
-    shim = shims / "git"
-    shim.write_text(SLOW_LS_REMOTE.replace("REAL", real))
-    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
     pid_file = tmp_path / "ls-remote.pid"
-    slow = {**env, "PATH": f"{shims}{os.pathsep}{env['PATH']}", "GIT_PID": str(pid_file)}
+    slow = {**_git_shim(tmp_path, env, SLOW_LS_REMOTE), "GIT_PID": str(pid_file)}
     result = _cli(root, slow, "run", "--version", "0.0.1", "--dry-run")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "is not greater than the current version 0.3.0" in result.stderr

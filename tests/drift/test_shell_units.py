@@ -8,7 +8,6 @@ refuses must be one bash refuses, or one that would run differently than written
 from __future__ import annotations
 
 import itertools
-import shlex
 import shutil
 import subprocess
 
@@ -21,7 +20,7 @@ from sphinx_release_runbook.core.shell_units import (
     split_commands,
     unit_problem,
 )
-from sphinx_release_runbook.drift.shell import _tokens, simple_commands
+from sphinx_release_runbook.drift.shell import _tokens, shlex_tokens, simple_commands
 
 UNITS = {
     "one line each": (["git add a", "git commit -m x"], ["git add a", "git commit -m x"]),
@@ -180,18 +179,6 @@ def test_simple_commands_see_through_compound_commands_and_skip_heredoc_bodies()
     )
 
 
-def _shlex_tokens(masked: str) -> list[str] | None:
-    """How simple_commands split every text before it split quote-free texts itself."""
-    lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError:
-        return None
-
-
 def test_a_text_without_quotes_splits_into_the_words_shlex_gives() -> None:
     # Every text of up to three of these pieces (quotes and a backslash among them, which
     # shlex splits itself), and of five of the first eight: the split of quote-free text
@@ -219,7 +206,7 @@ def test_a_text_without_quotes_splits_into_the_words_shlex_gives() -> None:
     }
     texts |= {"".join(parts) for parts in itertools.product(pieces[:8], repeat=5)}
     for text in texts:
-        assert _tokens(text) == _shlex_tokens(text), repr(text)
+        assert _tokens(text) == shlex_tokens(text), repr(text)
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,12 @@ def _tokens(masked: str) -> list[str] | None:
         # operator characters, and nothing else: the same split, without its per-character
         # reading (a guide's commands are mostly such text).
         return _PLAIN_TOKEN.findall(masked)
+    return shlex_tokens(masked)
+
+
+def shlex_tokens(masked: str) -> list[str] | None:
+    """:func:`_tokens` by :mod:`shlex` alone, for any text (the quick split is seen
+    against it)."""
     # A line break ends a command as ";" does (comments are gone already).
     lexer = shlex.shlex(masked, posix=True, punctuation_chars=";&|()\n")
     lexer.whitespace = " \t\r"

@@ -7,9 +7,10 @@ run's guard (:mod:`.guard`) shares it, so after a killed run the lock stays
 taken until the step's commands are gone.
 
 The file names the holder: its pid, its command, the machine and the start
-time, and (for a run) the process group of the command it runs.  A lock that
-is free but still names a holder was left by a killed command: it is taken
-over with a notice, unless that holder's process group still runs.
+time, and (for a run) its guard, the token its commands carry and the process
+group of the command it runs.  A lock that is free but still names a holder
+was left by a killed command: it is taken over with a notice, unless that
+holder's process group still runs, or a process carrying its token does.
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ from sphinx_release_runbook.core.fs import (
     ensure_private_dir,
     file_problem,
 )
-from sphinx_release_runbook.runner.processes import Group, pid_alive, this_host
+from sphinx_release_runbook.runner.processes import (
+    Group,
+    can_scan,
+    find_marked,
+    live_groups,
+    pid_alive,
+    this_host,
+)
 
 LOCK_FILE = "lock"
 
@@ -87,6 +95,12 @@ class Holder:
     def group(self) -> Group | None:
         return Group.from_dict(self._get("group"))
 
+    @property
+    def token(self) -> str:
+        """The run's token, which its commands carry (:mod:`.guard`); ``""`` if none."""
+        value = self._get("token")
+        return value if isinstance(value, str) else ""
+
     def alive(self) -> bool:
         return not self.here or pid_alive(self.pid)
 
@@ -97,6 +111,19 @@ class Holder:
             f"`python -m runbook {self.command}`, pid {self.pid} on "
             f"{self._get('host') or '?'}, since {self._get('since') or '?'}"
         )
+
+
+def _carriers_of(previous: Holder) -> list[int]:
+    """The live process groups of commands that carry a dead holder's run token.
+
+    The guard of a run stops them when the run dies; if the guard died too (an
+    out-of-memory kill of both), a command that left its group (a daemon, a
+    ``setsid``) still runs, and a second run must not start the step again
+    under it.
+    """
+    if not (previous.known and previous.here and previous.token and can_scan()):
+        return []
+    return sorted(live_groups(find_marked(previous.token).groups))
 
 
 class RunLock:
@@ -151,6 +178,18 @@ class RunLock:
                 f"(process group {group.pgid}); wait for them to end, or stop them "
                 f"(kill -TERM -- -{group.pgid}), then try again"
             )
+        carried = _carriers_of(previous)
+        if carried:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            groups = ", ".join(map(str, carried))
+            first = carried[0]
+            raise LockedError(
+                f"the {previous.command} that held the lock {self.path} "
+                f"({previous.describe()}) is gone, and so is its guard, but commands it "
+                f"started still run (process group {groups}); wait for them to end, or stop "
+                f"them (kill -TERM -- -{first}), then try again"
+            )
         self._fd = fd
         with contextlib.suppress(OSError):  # a record of the holder before, longer than ours
             os.ftruncate(fd, 0)
@@ -202,8 +241,10 @@ class RunLock:
             os.pwrite(self._fd, data, 0)
             self._written = len(data)
 
-    def set_guard(self, pid: int) -> None:
+    def set_guard(self, pid: int, token: str) -> None:
+        """Name the run's guard and the token its commands carry."""
         self._record["guard"] = pid
+        self._record["token"] = token
         self._write()
 
     def set_group(self, group: Group | None) -> None:

@@ -190,7 +190,7 @@ class Session:
             except OSError as exc:
                 raise file_problem(exc, lock.path, "start the guard process of") from exc
             self.lock, self.guard = lock, guard
-            lock.set_guard(guard.pid)
+            lock.set_guard(guard.pid, guard.token)
             try:
                 return self._run()
             finally:

@@ -59,7 +59,7 @@ ensure_private_dir(root)
 lock = RunLock(root, "run")
 lock.acquire()
 guard = Guard.start([lock.fd], grace)
-lock.set_guard(guard.pid)
+lock.set_guard(guard.pid, guard.token)
 command = subprocess.Popen(
     ["bash", "-c", script],
     env=guard.marked(os.environ),

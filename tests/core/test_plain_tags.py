@@ -60,3 +60,12 @@ def test_a_worktree_asks_git(repo: Path, tmp_path: Path) -> None:
     run_git(repo, "worktree", "add", "-q", str(worktree), "-b", "other")
     assert git._plain_tags(worktree) is None
     assert git.tags(worktree) == run_git(worktree, "tag", "--list").split()
+
+
+def test_a_packed_refs_file_git_refuses_is_left_to_git(repo: Path) -> None:
+    _tag_some(repo)
+    run_git(repo, "pack-refs", "--all")
+    packed = repo / ".git" / "packed-refs"
+    packed.write_text(packed.read_text() + "not a ref line\n")
+    assert git._plain_tags(repo) is None
+    assert git.tags(repo) == []  # git refuses the file too: no tag is read from it

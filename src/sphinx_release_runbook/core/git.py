@@ -250,8 +250,12 @@ def _plain_tags(root: Path) -> list[str] | None:
         packed = gitdir / "packed-refs"
         if packed.exists():
             for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith("#") or (line[:1] == "^" and _OBJECT_ID.fullmatch(line[1:])):
+                    continue  # the header, and the object an annotated tag points to
                 object_id, _, ref = line.partition(" ")
-                if ref.startswith("refs/tags/") and _OBJECT_ID.fullmatch(object_id):
+                if not (_OBJECT_ID.fullmatch(object_id) and ref.startswith("refs/")):
+                    return None  # a file git itself refuses: git says what is wrong
+                if ref.startswith("refs/tags/"):
                     found.add(ref.removeprefix("refs/tags/"))
     except OSError:
         return None

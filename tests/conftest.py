@@ -242,3 +242,15 @@ def committed_repository(root: Path) -> Path:
     git(root, "add", "file")
     git(root, "commit", "-q", "-m", "one")
     return root
+
+
+@pytest.fixture(scope="module")
+def byte_keeping_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A HOME whose git config changes no byte of a file (no CRLF conversion, no signing)."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Release Tester\n\temail = tester@example.org\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        "[core]\n\tautocrlf = false\n\tsafecrlf = false\n"
+    )
+    return home

@@ -61,17 +61,6 @@ LATIN_1 = _pick(
 )
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Release Tester\n\temail = tester@example.org\n"
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
-        "[core]\n\tautocrlf = false\n\tsafecrlf = false\n"
-    )
-    return home
-
-
 def make_repo(
     base: Path, home: Path, files: dict[str, bytes], targets: list[BumpTarget]
 ) -> SmallRepo:
@@ -129,9 +118,9 @@ def _changed_lines(sample: Sample) -> int:
 
 @pytest.mark.parametrize(("toml", "python"), PAIRS)
 def test_the_cli_bump_changes_only_the_version_bytes(
-    tmp_path: Path, home: Path, toml: Sample, python: Sample
+    tmp_path: Path, byte_keeping_home: Path, toml: Sample, python: Sample
 ) -> None:
-    repo = sample_repo(tmp_path, home, [toml, python])
+    repo = sample_repo(tmp_path, byte_keeping_home, [toml, python])
     status, output = bump_cli(repo, "1.3.0", "--dry-run")
     assert status == 0, output
     assert (repo.root / toml.path).read_bytes() == toml.before
@@ -144,30 +133,32 @@ def test_the_cli_bump_changes_only_the_version_bytes(
 
 @pytest.mark.parametrize("python", LATIN_1, ids=[s.label for s in LATIN_1])
 def test_the_cli_bump_keeps_a_coding_cookies_encoding(
-    tmp_path: Path, home: Path, python: Sample
+    tmp_path: Path, byte_keeping_home: Path, python: Sample
 ) -> None:
     toml = _pick(toml_samples(), "pyproject.toml-tool.poetry.version-utf-8-crlf")[0]
-    repo = sample_repo(tmp_path, home, [toml, python])
+    repo = sample_repo(tmp_path, byte_keeping_home, [toml, python])
     status, output = bump_cli(repo)
     assert status == 0, output
     assert_bumped(repo, [toml, python], output)
 
 
-def test_the_cli_reads_a_pyproject_toml_with_a_bom(tmp_path: Path, home: Path) -> None:
+def test_the_cli_reads_a_pyproject_toml_with_a_bom(tmp_path: Path, byte_keeping_home: Path) -> None:
     toml = _pick(toml_samples(), "pyproject.toml-tool.poetry.version-utf-8-bom-crlf")[0]
     python = _pick(python_samples(), "_version.py-utf-8-crlf")[0]
-    repo = sample_repo(tmp_path, home, [toml, python])
+    repo = sample_repo(tmp_path, byte_keeping_home, [toml, python])
     status, output = bump_cli(repo)
     assert status == 0, output
     assert_bumped(repo, [toml, python], output)
 
 
-def test_the_cli_refuses_an_ambiguous_target_before_writing(tmp_path: Path, home: Path) -> None:
+def test_the_cli_refuses_an_ambiguous_target_before_writing(
+    tmp_path: Path, byte_keeping_home: Path
+) -> None:
     pyproject = b'[tool.poetry]\r\nname = "demo"\r\nversion = "1.2.0"\r\n'
     module = b'__version__ = "1.2.0"\r\n# reset below\r\n__version__ = "1.2.0"\r\n'
     repo = make_repo(
         tmp_path,
-        home,
+        byte_keeping_home,
         {"pyproject.toml": pyproject, "pkg/_version.py": module},
         [
             BumpTarget("pyproject.toml", "tool.poetry.version"),
@@ -185,12 +176,14 @@ def test_the_cli_refuses_an_ambiguous_target_before_writing(tmp_path: Path, home
     assert git(repo.root, "status", "--porcelain", env=repo.env) == ""
 
 
-def test_the_cli_keeps_a_link_inside_and_refuses_one_outside(tmp_path: Path, home: Path) -> None:
+def test_the_cli_keeps_a_link_inside_and_refuses_one_outside(
+    tmp_path: Path, byte_keeping_home: Path
+) -> None:
     pyproject = b'[tool.poetry]\r\nname = "demo"\r\nversion = "1.2.0"\r\n'
     module = b'__version__ = "1.2.0"\n'
     repo = make_repo(
         tmp_path,
-        home,
+        byte_keeping_home,
         {"config/pyproject.toml": pyproject, "pkg/_version.py": module},
         [
             BumpTarget("pyproject.toml", "tool.poetry.version"),
@@ -222,12 +215,12 @@ def test_the_cli_keeps_a_link_inside_and_refuses_one_outside(tmp_path: Path, hom
 
 @pytest.mark.parametrize("python", LATIN_1, ids=[s.label for s in LATIN_1])
 def test_the_runs_bump_step_keeps_every_byte_but_the_version(
-    tmp_path: Path, home: Path, python: Sample
+    tmp_path: Path, byte_keeping_home: Path, python: Sample
 ) -> None:
     """``run`` reads the current version and bumps as ``bump`` does: a coding cookie's file
     and a TOML file with a byte order mark and CRLF keep every other byte."""
     toml = _pick(toml_samples(), "project.toml-project.version-utf-8-bom-crlf")[0]
-    repo = sample_repo(tmp_path, home, [toml, python])
+    repo = sample_repo(tmp_path, byte_keeping_home, [toml, python])
     result = runbook_cli(
         repo.root,
         "run",

@@ -40,17 +40,6 @@ GROUPS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Release Tester\n\temail = tester@example.org\n"
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
-        "[core]\n\tautocrlf = false\n\tsafecrlf = false\n"
-    )
-    return home
-
-
 def test_every_sample_is_in_a_group() -> None:
     grouped = [sample.label for group in SAMPLE_GROUPS for sample in group]
     assert sorted(grouped) == sorted(sample.label for sample in [*TOML, *PYTHON])
@@ -58,9 +47,9 @@ def test_every_sample_is_in_a_group() -> None:
 
 @pytest.mark.parametrize("samples", GROUPS)
 def test_the_script_bump_changes_only_the_version_bytes(
-    tmp_path: Path, home: Path, samples: list[Sample]
+    tmp_path: Path, byte_keeping_home: Path, samples: list[Sample]
 ) -> None:
-    repo = sample_repo(tmp_path, home, samples)
+    repo = sample_repo(tmp_path, byte_keeping_home, samples)
     pair = Both(repo, tmp_path / "release.sh")
     exported = pair.export()
     assert exported.returncode == 0, exported.stderr

@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 from runner.conftest import sigint_at_default
 
+from . import _git
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARSHAI = PROJECT_ROOT / "examples" / "arshai"
 GUIDE = Path("docs/deployment/pypi-deployment.rst")
@@ -36,17 +38,6 @@ REHEARSAL_TIMEOUT = 300
 
 _FOLDER = re.compile(r"^rehearse: folder (?P<folder>\S+)$", re.MULTILINE)
 _INDEX = re.compile(r"^rehearse: local index http://127\.0\.0\.1:(?P<port>\d+)/", re.MULTILINE)
-
-
-def _git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
 
 
 def require_rehearse_extra() -> None:
@@ -158,21 +149,15 @@ class Project:
         return env
 
     def rehearse(self, *args: str) -> Outcome:
-        result = subprocess.run(
-            self.command("rehearse", "--version", "0.4.0", *args),
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=self.environ(),
-            stdin=subprocess.DEVNULL,
-            timeout=REHEARSAL_TIMEOUT,
-        )
+        result = self._cli("rehearse", "--version", "0.4.0", *args)
         return Outcome(result.returncode, result.stdout + result.stderr, self.tmp)
 
     def check(self) -> subprocess.CompletedProcess[str]:
+        return self._cli("check")
+
+    def _cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            self.command("check"),
+            self.command(*args),
             cwd=self.root,
             capture_output=True,
             text=True,

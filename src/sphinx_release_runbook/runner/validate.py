@@ -139,7 +139,7 @@ def current_version(
     return CurrentVersion(max(parsed).text, tuple(sources), tag, tag_version)
 
 
-def tag_exists(root: Path, tag: str, remote: RemoteTags | None = None) -> str | None:
+def tag_exists(root: Path, tag: str, remote: RemoteTags) -> str | None:
     """Where *tag* already exists ("locally", "on origin"), or None.
 
     *remote* is the question to origin already under way
@@ -148,7 +148,7 @@ def tag_exists(root: Path, tag: str, remote: RemoteTags | None = None) -> str | 
     if git.tags(root, tag):
         return "locally"
     # An unreachable remote answers None: the push of the tag will say so.
-    if (remote or RemoteTags(root)).has(tag):
+    if remote.has(tag):
         return "on origin"
     return None
 
@@ -245,8 +245,7 @@ def validate_release(
     check_length(requested)
     # Asked first, answered last: origin's tags are fetched while the files are read
     # (*remote*, when the caller started the question earlier still).
-    if remote is None and check_tag:
-        remote = RemoteTags(root)
+    remote = (remote or RemoteTags(root)) if check_tag else None
     current = current_version(runbook, root, allow_disagreement=continuing or repairing)
     scheme = runbook.version_scheme
     try:
@@ -272,7 +271,7 @@ def validate_release(
         # of an older release is not a release in progress of this one.
         raise _disagree(current)
     release = release_for(runbook, version, current.version or "")
-    if check_tag:
+    if remote is not None:
         where = tag_exists(root, release.tag, remote)
         if where:
             raise ValidationError(

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from runner.conftest import step
 
 from .conftest import Both, write_runbook
@@ -68,3 +69,42 @@ def test_steps_start_with_the_stopping_signals_at_their_defaults(twins: tuple[Bo
         result = _started_ignoring([*argv, "--version", "1.3.0"], pair)
         assert result.returncode == 0, (runner, result.stdout, result.stderr)
         assert expected in result.stdout.splitlines(), (runner, result.stdout)
+
+
+@pytest.mark.parametrize("cwd", [None, "demo"], ids=["at the root", "in a :cwd: folder"])
+def test_steps_start_with_no_signal_ignored(twins: tuple[Both, Both], cwd: str | None) -> None:
+    """Nor SIGPIPE and SIGXFSZ, which Python ignores: `yes | head -1` ends as in a terminal.
+
+    bash's ``trap -p`` lists the signals it found ignored when it started, so a
+    step that prints it shows every disposition the runner let through.  The
+    runner starts a command in its own folder one way and in another folder
+    another way (see ``runner/execute.py``): both are tried.
+    """
+    for pair, runner in zip(twins, (True, False), strict=True):
+        write_runbook(
+            pair.repo,
+            [
+                step(
+                    "probe",
+                    'trap -p; yes | head -n 1 >/dev/null; echo "yes=${PIPESTATUS[0]}"',
+                    cwd=cwd,
+                )
+            ],
+        )
+        if runner:
+            argv = [
+                sys.executable,
+                "-m",
+                "runbook",
+                "run",
+                "--runbook",
+                str(pair.repo.runbook_json),
+            ]
+        else:
+            assert pair.export().returncode == 0
+            argv = ["bash", str(pair.script)]
+        result = _started_ignoring([*argv, "--version", "1.3.0"], pair)
+        assert result.returncode == 0, (runner, result.stdout, result.stderr)
+        assert "trap --" not in result.stdout, (runner, result.stdout)
+        # Killed by SIGPIPE (128 + 13) once head has its line, not an EPIPE error.
+        assert "yes=141" in result.stdout.splitlines(), (runner, result.stdout)

@@ -415,7 +415,8 @@ class ArshaiRepo(RunnerRepo):
 def wait_for_pid(marker: Path, process: subprocess.Popen[str], limit: float = 60) -> int:
     """The pid a shim wrote into *marker*, once it is there; *process* must still run."""
     deadline = time.monotonic() + limit
-    while not marker.exists():
+    # Until the whole line is there: `echo $! > file` creates the file before it writes.
+    while not (marker.exists() and marker.read_text().endswith("\n")):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, f"{marker.name} never appeared"
         time.sleep(0.01)

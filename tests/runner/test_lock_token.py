@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
+from typing import Any
 
 from sphinx_release_runbook.core.errors import ExitCode
 
@@ -22,7 +24,7 @@ def test_a_command_that_outlived_a_run_and_its_guard_holds_the_next_run_off(
     small_repo.write_runbook([step("daemon", DAEMON), step("after", "echo after")])
     run = small_repo.spawn("--version", "1.3.0", "--yes")
     daemon = wait_for_pid(small_repo.root.parent / "daemon.pid", run)
-    lock = json.loads((small_repo.root / ".runbook" / "lock").read_text())
+    lock = _lock_naming_a_group(small_repo)
     assert len(lock["token"]) == 32
     try:
         # Both die at once, as in an out-of-memory kill; then the step's own group ends.
@@ -43,6 +45,21 @@ def test_a_command_that_outlived_a_run_and_its_guard_holds_the_next_run_off(
     resumed = small_repo.run("--version", "1.3.0", "--resume", "--yes", "--done", "daemon")
     assert resumed.returncode == ExitCode.OK, resumed.stdout + resumed.stderr
     assert "after" in resumed.stdout
+
+
+def _lock_naming_a_group(repo: SmallRepo) -> dict[str, Any]:
+    """The lock's record once it names the command's group.
+
+    The runner writes the group right after the start, while the command runs: a
+    command quick to print its pid can be seen before that.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        text = (repo.root / ".runbook" / "lock").read_text().strip()
+        record: dict[str, Any] = json.loads(text) if text else {}
+        if record.get("group") or time.monotonic() > deadline:
+            return record
+        time.sleep(0.01)
 
 
 def _stop(pid: int) -> None:

@@ -108,6 +108,8 @@ class Session:
         self.resume_at: str | None = None
         #: origin's tags, asked for by the caller before it loaded the runner (or None).
         self.remote_tags = remote_tags
+        #: :func:`step_fingerprint` of every planned step, by id (see :meth:`_execute`).
+        self._fingerprints: dict[str, str] = {}
 
     # --- preparation -------------------------------------------------------------------
 
@@ -256,12 +258,15 @@ class Session:
                 selected=[item.id for item in planned],
             )
         state.status, state.reason = "running", ""
+        # All at once before the first step, not one between two steps: the same work,
+        # done while the interpreter's caches are warm rather than after each command.
+        self._fingerprints = {item.id: step_fingerprint(item.step) for item in planned}
         assert self.console.log_path is not None
         state.transcripts.append(str(self.console.log_path.relative_to(self.root)))
         if state.current is None and planned:
             # Saved as begun with the state, as every later step is with the end of the one
             # before it, in the journal.
-            state.begin_step(planned[0].id, step_fingerprint(planned[0].step))
+            state.begin_step(planned[0].id, self._fingerprints[planned[0].id])
         self.store.save(state)
         self.console.log_only(f"run of {self.runbook.name} {release.version}, pid {os.getpid()}")
         outcomes = Outcomes(
@@ -305,8 +310,8 @@ class Session:
         following: PlannedStep | None,
     ) -> None:
         step = item.step
-        self.console.line()
-        self.console.line(report.step_heading(step, self.total))
+        # The blank line and the heading in one write.
+        self.console.line("\n" + report.step_heading(step, self.total))
         picked = resume.Resumption()
         resumed = self.resume_at == step.id
         if resumed:
@@ -321,11 +326,11 @@ class Session:
             )
         if resumed:
             # What the resumption decided (a restart, a step said done) is saved whole.
-            state.begin_step(step.id, step_fingerprint(step))
+            state.begin_step(step.id, self._fingerprints[step.id])
             self.store.save(state)
         elif state.current != step.id:
             # Not begun by the save that ended the step before: one journal line.
-            self.store.note_begin(state, step.id, step_fingerprint(step))
+            self.store.note_begin(state, step.id, self._fingerprints[step.id])
         for notice in picked.notices:
             self.console.line(f"note: {notice}")
         started = time.monotonic()
@@ -373,5 +378,5 @@ class Session:
         if following is None:
             self.store.note_finish(state, step.id, None, None)
         else:
-            self.store.note_finish(state, step.id, following.id, step_fingerprint(following.step))
+            self.store.note_finish(state, step.id, following.id, self._fingerprints[following.id])
         self.console.line(f"ok: {step.title} ({time.monotonic() - started:.1f}s)")

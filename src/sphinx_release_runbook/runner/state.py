@@ -51,9 +51,9 @@ STATE_FILE = "state.json"
 PROGRESS_FILE = "progress"
 STATE_SCHEMA = 1
 #: Journal lines after which the end of a step rewrites the state: a checkpoint that
-#: keeps the journal (and the replay of a ``--resume``) short, at one rewrite per
-#: several dozen one-command steps.
-CHECKPOINT_LINES = 256
+#: keeps the journal (about 100 kB, replayed by a ``--resume`` in a few milliseconds)
+#: short, at one rewrite per 256 one-command steps.
+CHECKPOINT_LINES = 1024
 
 Status = Literal["running", "failed", "interrupted", "stopped", "done"]
 
@@ -114,6 +114,9 @@ class RunState:
     step_hash: str | None = None
     #: How many times this state was saved; journal lines name the one they follow.
     generation: int = 0
+    #: ``completed`` as a set, for :meth:`finish_step` (a list search at every step
+    #: would make a long run quadratic); not saved, rebuilt when the list grew apart.
+    _completed_ids: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def remaining(self) -> list[str]:
         return [step for step in self.selected if step not in self.completed]
@@ -136,8 +139,11 @@ class RunState:
         self.step_hash = fingerprint
 
     def finish_step(self, step_id: str) -> None:
-        if step_id not in self.completed:
+        if len(self._completed_ids) != len(self.completed):
+            self._completed_ids = set(self.completed)
+        if step_id not in self._completed_ids:
             self.completed.append(step_id)
+            self._completed_ids.add(step_id)
         self.current = None
         self.commands_done = 0
         self.in_flight = None
@@ -153,7 +159,8 @@ class RunState:
         of those, which :func:`json.dumps` writes without a copy being needed)."""
         data: dict[str, Any] = {"schema": STATE_SCHEMA}
         for item in fields(self):
-            data[item.name] = getattr(self, item.name)
+            if item.init:
+                data[item.name] = getattr(self, item.name)
         return data
 
     @classmethod
@@ -333,8 +340,9 @@ class StateStore:
             entry["begin"] = following
             entry["hash"] = state.step_hash
         self._journal.append(entry)
-        # Not held open between steps, where a run may wait for hours on the maintainer:
-        # the next step opens the journal at its path again (a few microseconds).
+        # Opened again at its path by the next step, not held: a journal removed or
+        # replaced meanwhile (a run may wait for hours on the maintainer) must not take
+        # the next lines with it into a file nobody reads (a few microseconds a step).
         self._journal.close()
 
     def note_begin(self, state: RunState, step_id: str, fingerprint: str | None) -> None:

@@ -11,6 +11,9 @@ every repetition, in turn (round robin):
   clone: ``.runbook/`` removed, so the docs are built) and warm (the one after);
 * ``python -m sphinx -b dummy -E docs OUT``: the same docs read by Sphinx
   alone, what a cold run cannot go below;
+* ``python -m sphinx -b dummy -E`` on an empty project (an empty ``conf.py``
+  and a one-line ``index.rst``): Sphinx starting and stopping, below which no
+  command that builds the docs can go;
 * ``bump --version 0.4.0 --dry-run``;
 * ``tbump --dry-run --non-interactive 0.4.0`` and
   ``bump-my-version bump --dry-run --new-version 0.4.0``.
@@ -147,12 +150,23 @@ def candidates(root: Path, env: dict[str, str]) -> dict[str, Callable[[int], Non
         sphinx = [python, "-m", "sphinx", "-b", "dummy", "-E", "-q", "docs", str(built)]
         run_quietly(sphinx, root, env)
 
+    empty = root.parent / "empty"
+    empty.mkdir(exist_ok=True)
+    (empty / "conf.py").write_text("", encoding="utf-8")
+    (empty / "index.rst").write_text("Empty\n=====\n", encoding="utf-8")
+
+    def sphinx_empty(_: int) -> None:
+        shutil.rmtree(empty / "_build", ignore_errors=True)
+        sphinx = [python, "-m", "sphinx", "-b", "dummy", "-E", "-q", ".", "_build"]
+        run_quietly(sphinx, empty, env)
+
     return {
         "python -c pass": lambda _: run_quietly([python, "-c", "pass"], root, env),
         "runbook --help": lambda _: run_quietly([*runbook, "--help"], root, env),
         "runbook list": lambda _: run_quietly([*runbook, "list"], root, env),
         "run --dry-run, cold": cold,
         "sphinx-build -b dummy docs": sphinx_build,
+        "sphinx-build, empty project": sphinx_empty,
         # Right after the cold one: the second command of a fresh clone.
         "run --dry-run, warm": lambda _: run_quietly(dry_run, root, env),
         "bump --dry-run": lambda _: run_quietly(
@@ -180,6 +194,11 @@ def report(samples: dict[str, Samples], repeat: int) -> None:
             "run --dry-run cold / sphinx-build -b dummy",
             samples["run --dry-run, cold"],
             samples["sphinx-build -b dummy docs"],
+        ),
+        (
+            "sphinx-build of an empty project / tbump",
+            samples["sphinx-build, empty project"],
+            tbump,
         ),
         ("bump --dry-run / tbump --dry-run", samples["bump --dry-run"], tbump),
         ("bump --dry-run / bump-my-version --dry-run", samples["bump --dry-run"], bmv),

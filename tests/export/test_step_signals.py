@@ -47,22 +47,19 @@ def _started_ignoring(argv: list[str], pair: Both) -> subprocess.CompletedProces
     )
 
 
+def _release_command(pair: Both, runner: bool) -> list[str]:
+    """The run of the pair's runbook, by the runner or by its exported script."""
+    if runner:
+        return [sys.executable, "-m", "runbook", "run", "--runbook", str(pair.repo.runbook_json)]
+    assert pair.export().returncode == 0
+    return ["bash", str(pair.script)]
+
+
 def test_steps_start_with_the_stopping_signals_at_their_defaults(twins: tuple[Both, Both]) -> None:
     expected = " ".join(f"{name}=default" for name in SIGNALS)
     for pair, runner in zip(twins, (True, False), strict=True):
         write_runbook(pair.repo, [step("probe", PROBE)])
-        if runner:
-            argv = [
-                sys.executable,
-                "-m",
-                "runbook",
-                "run",
-                "--runbook",
-                str(pair.repo.runbook_json),
-            ]
-        else:
-            assert pair.export().returncode == 0
-            argv = ["bash", str(pair.script)]
+        argv = _release_command(pair, runner)
         # The probe itself, started the same way but not by a run, sees them ignored.
         direct = _started_ignoring(["bash", "-c", PROBE], pair)
         assert direct.stdout.split() == [f"{name}=ignored" for name in SIGNALS], direct.stderr
@@ -91,18 +88,7 @@ def test_steps_start_with_no_signal_ignored(twins: tuple[Both, Both], cwd: str |
                 )
             ],
         )
-        if runner:
-            argv = [
-                sys.executable,
-                "-m",
-                "runbook",
-                "run",
-                "--runbook",
-                str(pair.repo.runbook_json),
-            ]
-        else:
-            assert pair.export().returncode == 0
-            argv = ["bash", str(pair.script)]
+        argv = _release_command(pair, runner)
         result = _started_ignoring([*argv, "--version", "1.3.0"], pair)
         assert result.returncode == 0, (runner, result.stdout, result.stderr)
         assert "trap --" not in result.stdout, (runner, result.stdout)

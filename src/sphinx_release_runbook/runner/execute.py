@@ -245,8 +245,14 @@ class _Started:
 def _start(argv: list[str], cwd: Path, env: Mapping[str, str]) -> _Started:
     """Start *argv* in *cwd* in a session of its own, stdin empty, output on one pipe."""
     # The spawn closes no descriptor: it needs them all close-on-exec (and the guard
-    # wants them closed by the exec, not a moment before it, see above).
-    if not _inherited_closed_on_exec() or os.fspath(cwd) != os.getcwd():
+    # wants them closed by the exec, not a moment before it, see above).  It runs a
+    # path as given: a bare name would be looked for in the current folder, not on
+    # the command's PATH, as subprocess does.
+    if (
+        not _inherited_closed_on_exec()
+        or not os.path.isabs(argv[0])
+        or os.fspath(cwd) != os.getcwd()
+    ):
         return _start_in(argv, cwd, env)
     read, write = os.pipe()
     try:

@@ -92,3 +92,24 @@ def test_a_file_that_cannot_be_read_is_tried_again(tree: Path) -> None:
         Repository(tree, facts=facts).read_text("a/later.txt")
     (tree / "a" / "later.txt").write_text("now", encoding="utf-8")
     assert Repository(tree, facts=facts).read_text("a/later.txt") == "now"
+
+
+def test_a_path_its_resolution_found_is_not_asked_about_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository(tree)
+    repo.resolve("to_a/f.txt")  # the lstat that resolves the file finds it
+    real_exists = Path.exists
+    asked: list[Path] = []
+
+    def exists(path: Path) -> bool:
+        asked.append(path)
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    assert repo.exists("to_a/f.txt")
+    assert repo.dependencies() == [tree.resolve() / "a" / "f.txt"]
+    assert asked == []
+    # A missing path is asked each time: it may be there the next time.
+    assert not repo.exists("a/missing")
+    assert asked == [tree.resolve() / "a" / "missing"]

@@ -12,6 +12,7 @@ between the repositories of one build's reading and drops before and after it.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,9 @@ class Facts:
     #: Whether a resolved path is inside the (resolved) root, by (path, root).
     inside: dict[tuple[Path, Path], bool] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)
+    #: Resolved paths that exist, as the ``lstat`` that resolved them found (no symlink):
+    #: asking whether one exists needs no ``stat``.  A missing path is asked again.
+    present: set[Path] = field(default_factory=set)
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Repository:
     without_git: bool = False
     read: list[Path] = field(default_factory=list)
     probed: list[Path] = field(default_factory=list)
+    #: Whether each path this repository read or probed exists, as its check just learnt:
+    #: :meth:`dependencies` need not ask the file system again about the same path.
+    existing: dict[Path, bool] = field(default_factory=dict)
     #: Shared by the repositories of one build (see the module docstring); its own by default.
     facts: Facts = field(default_factory=Facts)
 
@@ -77,8 +84,16 @@ class Repository:
                 known = path.resolve()
             else:
                 known = self._resolved(path.parent) / name
-                if known.is_symlink():
+                try:
+                    mode: int | None = known.lstat().st_mode
+                except (OSError, ValueError):
+                    mode = None
+                # Without an answer, is_symlink says what it says of a missing path (False),
+                # or raises as it would have.
+                if known.is_symlink() if mode is None else stat.S_ISLNK(mode):
                     known = path.resolve()
+                elif mode is not None:
+                    self.facts.present.add(known)
             self.facts.resolved[path] = known
         return known
 
@@ -113,12 +128,16 @@ class Repository:
     def exists(self, relative: str, cwd: str | None = None) -> bool:
         path = self.resolve(relative, cwd)
         self.probed.append(path)
-        return path.exists()
+        found = self.existing[path] = path in self.facts.present or path.exists()
+        return found
 
     def is_file(self, relative: str) -> bool:
         path = self.resolve(relative)
         self.probed.append(path)
-        return path.is_file()
+        found = path.is_file()
+        if found:  # a file exists; a miss may still be a folder
+            self.existing[path] = True
+        return found
 
     def read_text(self, relative: str) -> str:
         """The file's text; raises ``OSError`` (``FileNotFoundError``) or ``UnicodeDecodeError``.
@@ -133,6 +152,7 @@ class Repository:
         text = self.facts.texts.get(path)
         if text is None:
             text = self.facts.texts[path] = path.read_text(encoding="utf-8")
+        self.existing[path] = True
         return text
 
     def relative(self, path: Path) -> str:
@@ -145,7 +165,8 @@ class Repository:
         """Files to watch: those read, those probed, and the parent of each missing one."""
         watched: dict[Path, None] = {}
         for path in [*self.read, *self.probed]:
-            if path.exists():
+            found = self.existing.get(path)
+            if found if found is not None else path.exists():
                 watched.setdefault(path, None)
             else:
                 parent = path.parent

@@ -33,16 +33,37 @@ def _resolved(root: str) -> Path:
     return Path(root).resolve()
 
 
+def _settings(env: BuildEnvironment) -> tuple[Path, dict[str, str], str, bool]:
+    """What the config says of the repository: its root, CLIs, URL, and whether git holds it.
+
+    Kept on the domain for as long as the config values it comes from are the same
+    (the key is those values): every directive of every page asks.
+    """
+    config = env.config
+    root_text = str(config.runbook_repo_root or env.srcdir)
+    url: str = config.runbook_repo_url
+    clis: dict[str, str] = config.runbook_clis
+    without_git = bool(getattr(config, "_runbook_without_git", False))
+    key = (root_text, url, tuple(clis.items()), without_git)
+    domain = domain_of(env)
+    known = domain.repository_settings
+    if known is not None and known[0] == key:
+        return known[1]
+    root = _resolved(root_text)
+    settings = (root, dict(clis), normalise_repo_url(url) if url else origin_url(root), without_git)
+    domain.repository_settings = (key, settings)
+    return settings
+
+
 def repository(env: BuildEnvironment) -> Repository:
     """A fresh repository context (it records the paths read for one call of the checks),
     sharing what this build learnt about the files (:class:`~.drift.repository.Facts`)."""
-    root = _resolved(str(env.config.runbook_repo_root or env.srcdir))
-    url = env.config.runbook_repo_url
+    root, clis, repo_url, without_git = _settings(env)
     return Repository(
         root=root,
-        clis=dict(env.config.runbook_clis),
-        repo_url=normalise_repo_url(url) if url else origin_url(root),
-        without_git=bool(getattr(env.config, "_runbook_without_git", False)),
+        clis=dict(clis),
+        repo_url=repo_url,
+        without_git=without_git,
         facts=domain_of(env).facts,
     )
 
@@ -82,12 +103,14 @@ def check(
     if not in_document:
         return findings
     domain = domain_of(env)
+    docname = env.docname
     for path in repo.dependencies():
         # A page's checks look at one file again and again (the mirror, its `git add`).
-        key = (env.docname, str(path))
+        key = (docname, path)
         if key not in domain.noted:
             domain.noted.add(key)
-            env.note_dependency(key[1])
+            # An absolute path: Sphinx joins it to srcdir as it is, without parsing a text.
+            env.note_dependency(path)
     authoring = next((finding for finding in findings if not finding.is_drift), None)
     if authoring is not None:
         findings = [authoring]

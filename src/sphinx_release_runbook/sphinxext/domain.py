@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
@@ -62,7 +63,12 @@ class RunbookDomain(Domain):
         #: What the checks learnt about the repository's files while this build reads.
         self.facts = Facts()
         #: (docname, path) of each dependency noted while this build reads: noted once.
-        self.noted: set[tuple[str, str]] = set()
+        self.noted: set[tuple[str, Path]] = set()
+        #: The repository's settings, and the config values they were made from
+        #: (:func:`~.checking.repository`).
+        self.repository_settings: tuple[object, tuple[Path, dict[str, str], str, bool]] | None = (
+            None
+        )
 
     @property
     def documents(self) -> dict[str, DocumentRecord]:

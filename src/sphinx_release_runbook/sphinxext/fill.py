@@ -53,6 +53,9 @@ def _display(runbook: Runbook | None) -> dict[str, str]:
     return display_values(runbook.tag, runbook.package)
 
 
+#: Every placeholder as its sentinel: made once, as render only reads it.
+_SENTINELS = sentinel_values(list(PLACEHOLDERS))
+
 #: Languages whose blocks are shell: the Copy button leaves their comment lines out.
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "console", "zsh"})
 
@@ -78,7 +81,7 @@ def _fill_commands(node: release_commands, runbook: Runbook | None) -> None:
     display = _display(runbook)
     try:
         shown = render(template, display)
-        marked = render(template, sentinel_values(list(PLACEHOLDERS)))
+        marked = render(template, _SENTINELS)
     except PlaceholderError:  # already reported at read time; show the source as written
         shown, marked = template, ""
     node["display"] = display
@@ -103,7 +106,7 @@ def pieces(template: str, display: dict[str, str]) -> list[nodes.Node]:
         return [nodes.Text(template)] if template else []
     try:
         shown = render(template, display)
-        marked = render(template, sentinel_values(list(PLACEHOLDERS)))
+        marked = render(template, _SENTINELS)
     except PlaceholderError:
         return [nodes.Text(template)]
     if SENTINEL_RE.sub(lambda m: display.get(m.group(1), m.group(0)), marked) != shown:

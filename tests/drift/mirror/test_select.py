@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sphinx_release_runbook.drift.mirror.compare import compare_data, compare_text
-from sphinx_release_runbook.drift.mirror.select import SelectionError, parse_line_spec, select
+from sphinx_release_runbook.drift.mirror.select import (
+    SelectionError,
+    dedent,
+    parse_line_spec,
+    select,
+)
 
 WORKFLOW = """name: Publish
 
@@ -128,3 +137,12 @@ def test_toml_select_a_key_the_lines_cannot_show_is_an_error() -> None:
     text = "[a]\nb = {c = 1}\n"
     with pytest.raises(SelectionError, match=r"^cannot find the lines of a\.b\.c$"):
         select(text, "x.toml", key_path="a.b.c")
+
+
+#: Pieces of text where dedent's rules meet: blanks, tabs, line breaks of every kind, text.
+_PIECES = st.sampled_from([" ", "  ", "\t", "\n", "\n  ", "\n\t", "\r", "\r\n", "\x0c", "a", "b"])
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_the_quick_dedent_is_textwraps(text: str) -> None:
+    assert dedent(text) == textwrap.dedent(text)

@@ -11,20 +11,20 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
 from sphinx_release_runbook.drift.mirror.select import (
     Selected,
     SelectionError,
+    dedent,
     file_format,
     parse_data,
 )
 
 
 def _normalise(text: str) -> list[str]:
-    return [line.rstrip() for line in textwrap.dedent(text).strip("\n").splitlines()]
+    return [line.rstrip() for line in dedent(text).strip("\n").splitlines()]
 
 
 def _renumber(diff: list[str], left: list[int], right_first: int) -> list[str]:
@@ -58,7 +58,9 @@ def compare_text(
     selected: Selected, copy: str, file_label: str, copy_label: str, copy_first_line: int
 ) -> Mismatch | None:
     """Line-by-line comparison (trailing spaces and common indentation ignored)."""
-    expected = _normalise(selected.text)
+    # The selection is dedented and stripped already (Selected.text): _normalise would
+    # change nothing more than the trailing blanks of its lines.
+    expected = [line.rstrip() for line in selected.text.splitlines()]
     actual = _normalise(copy)
     if expected == actual:
         return None

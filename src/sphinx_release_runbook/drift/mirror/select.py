@@ -41,11 +41,30 @@ class Selected:
 
     @property
     def text(self) -> str:
-        return textwrap.dedent("\n".join(text for _, text in self.lines)).strip("\n")
+        return dedent("\n".join(text for _, text in self.lines)).strip("\n")
 
     @property
     def first_line(self) -> int:
         return self.lines[0][0] if self.lines else 1
+
+
+def dedent(text: str) -> str:
+    """``textwrap.dedent(text)``, at the cost of one look at each line when it changes nothing.
+
+    It changes nothing when a line starts with no blank (the common margin is then empty)
+    and no line is blanks alone (it would empty them): most copies of a file start at
+    column 0.  Lines are what ``dedent`` takes them to be: split at ``\\n`` only.
+    """
+    lines = text.split("\n")
+    if any(line[:1] not in _MARGIN for line in lines) and all(
+        line.strip(" \t") or not line for line in lines
+    ):
+        return text
+    return textwrap.dedent(text)
+
+
+#: What ``textwrap.dedent`` takes a margin to be made of (and a line's empty start).
+_MARGIN = ("", " ", "\t")
 
 
 def file_format(path: str) -> str | None:

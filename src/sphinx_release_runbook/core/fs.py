@@ -106,9 +106,11 @@ def open_private(path: Path, *, append: bool = False) -> int:
     """Open *path* for writing with mode ``0600`` (a new file; or appending when *append*)."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_EXCL)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE_MODE)
-    if append and stat.S_ISREG(os.fstat(fd).st_mode):
-        # An existing file made by an older version (or another umask) is narrowed too.
-        os.fchmod(fd, PRIVATE_FILE_MODE)
+    if append:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode) and stat.S_IMODE(mode) != PRIVATE_FILE_MODE:
+            # An existing file made by an older version (or another umask) is narrowed too.
+            os.fchmod(fd, PRIVATE_FILE_MODE)
     return fd
 
 

@@ -95,6 +95,42 @@ def test_a_malformed_runbook_json_is_a_docs_error(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"error: {bad}: not valid JSON")
 
 
+@pytest.mark.parametrize("command", ["list", "run"])
+def test_a_nul_character_in_a_runbook_json_is_a_docs_error(tmp_path: Path, command: str) -> None:
+    """No exec can pass one on: the command would fail to start, or run cut short."""
+    runbook = demo_runbook()
+    runbook.steps[0].commands = ["echo before\x00after"]
+    bad = tmp_path / "runbook.json"
+    bad.write_text(Export(project="demo", runbooks=[runbook]).to_json(), encoding="utf-8")
+    args = ["--version", "1.3.0", "--yes"] if command == "run" else []
+    result = invoke(command, "--runbook", str(bad), *args)
+    assert result.exit_code == ExitCode.DOCS, result.output
+    assert result.stderr == (
+        f"error: {bad}: runbooks[0].steps[0].commands[0] holds a NUL character (\\u0000), "
+        "which nothing the runner passes to a command can carry; export the runbook again "
+        "from the docs\n"
+    )
+
+
+def test_the_text_of_an_escape_is_no_nul_character(tmp_path: Path) -> None:
+    """``printf '\\u0000'`` is a backslash and five characters, which JSON writes ``\\\\u0000``."""
+    runbook = demo_runbook()
+    runbook.steps[0].commands = ["printf '\\u0000'"]
+    path = tmp_path / "runbook.json"
+    path.write_text(Export(project="demo", runbooks=[runbook]).to_json(), encoding="utf-8")
+    assert "\\\\u0000" in path.read_text(encoding="utf-8")
+    result = invoke("list", "--runbook", str(path))
+    assert result.exit_code == ExitCode.OK, result.output
+
+
+def test_a_runbook_json_not_in_utf8_is_a_docs_error(tmp_path: Path) -> None:
+    bad = tmp_path / "runbook.json"
+    bad.write_bytes(b'\xff\xfe{"schema": 1}')
+    result = invoke("list", "--runbook", str(bad))
+    assert result.exit_code == ExitCode.DOCS, result.output
+    assert result.stderr.startswith(f"error: {bad}: not UTF-8 text (byte 0 is not)")
+
+
 def test_an_unknown_name_is_a_usage_error(runbook_json: Path) -> None:
     result = invoke("list", "--runbook", str(runbook_json), "--name", "other")
     assert result.exit_code == ExitCode.USAGE

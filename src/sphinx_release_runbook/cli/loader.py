@@ -30,7 +30,12 @@ from sphinx_release_runbook._version import __version__
 from sphinx_release_runbook.core import contract, git
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
 from sphinx_release_runbook.core.findings import Finding
-from sphinx_release_runbook.core.fs import PRIVATE_DIR, ensure_private_dir, write_atomic
+from sphinx_release_runbook.core.fs import (
+    PRIVATE_DIR,
+    ensure_private_dir,
+    file_problem,
+    write_atomic,
+)
 from sphinx_release_runbook.core.model import Export, SchemaError
 
 CACHE_DIR = PRIVATE_DIR / "cache"
@@ -169,6 +174,8 @@ def load_json(path: Path) -> Loaded:
         export = Export.load(path)
     except SchemaError as exc:
         raise LoadError(str(exc)) from exc
+    except OSError as exc:  # unreadable (its mode, a disk error)
+        raise file_problem(exc, path, "read the runbook") from exc
     return Loaded(export=export, json_path=path)
 
 

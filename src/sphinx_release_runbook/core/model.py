@@ -32,6 +32,27 @@ class SchemaError(RunbookError, ValueError):
     exit_code = ExitCode.DOCS
 
 
+def _nul_in(data: object, where: str) -> str | None:
+    """The JSON path (``runbooks[0].steps[2].commands[0]``) of the first text in *data*
+    that holds a NUL character, a key included; None when there is none."""
+    if isinstance(data, str):
+        return where if "\x00" in data else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            inner = f"{where}.{key}" if where else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                return inner
+            found = _nul_in(value, inner)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _nul_in(value, f"{where}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a step or entry is written: the document and the repository file and line."""
@@ -297,9 +318,25 @@ class Export:
     @classmethod
     def load(cls, path: Path) -> Export:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SchemaError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        except UnicodeDecodeError as exc:
+            raise SchemaError(
+                f"{path}: not UTF-8 text (byte {exc.start} is not); the builder writes "
+                "runbook.json in UTF-8: export it again from the docs"
+            ) from exc
+        # JSON writes a NUL only as an escape: without one, no text of it holds one.
+        where = _nul_in(data, "") if "\\u0000" in text else None
+        if where is not None:
+            # No command, argument or environment value can carry one through exec: the
+            # step could not start, and a value cut at it would not be the value written.
+            raise SchemaError(
+                f"{path}: {where or 'the document'} holds a NUL character (\\u0000), which "
+                "nothing the runner passes to a command can carry; export the runbook again "
+                "from the docs"
+            )
         return cls.from_dict(data)
 
     def runbook(self, name: str | None = None) -> Runbook:

@@ -764,7 +764,29 @@ HEREDOC_OPEN = (
     "the heredoc <<EOF is never closed: end it inside the step with a line that is exactly EOF"
 )
 
+#: No exec can pass a NUL on: the step could not run as the page shows it.
+NUL = "a NUL character (U+0000) is in the directive: no command or value can carry one; remove it"
+
 SHELL = [
+    Case(
+        "nul-in-a-command",
+        rst(".. release-step:: s1\n\n   echo one\n   echo two\x00three\n"),
+        (at("index.rst:9", NUL),),
+    ),
+    Case(
+        # CommonMark replaces U+0000 with U+FFFD when it reads the text: what the page
+        # shows is what runs.
+        "myst-only-nul-in-a-command-is-read-as-a-replacement-character",
+        myst("```{release-step} s1\necho one\necho two\x00three\n```\n"),
+        (),
+        status=0,
+        commands={"s1": ["echo one", "echo two\ufffdthree"]},
+    ),
+    Case(
+        "nul-in-an-option",
+        rst(".. release-step:: s1\n   :env: A=b\x00c\n\n   echo one\n"),
+        (at("index.rst:7", NUL),),
+    ),
     Case(
         "heredoc-never-closed",
         rst(".. release-step:: s1\n\n   cat > notes.md <<EOF\n   Release {{ version }}\n"),

@@ -104,6 +104,7 @@ class RunbookDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
+            self._refuse_nul()
             return self.run_checked()
         except DirectiveError as error:
             self.report(str(error), error.subtype, error.line)
@@ -113,6 +114,20 @@ class RunbookDirective(SphinxDirective):
 
     def run_checked(self) -> list[nodes.Node]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _refuse_nul(self) -> None:
+        """A NUL character anywhere in the directive is an error at its line.
+
+        No command, argument or environment value can carry one through exec: the
+        runner and the script could not run the step as the page shows it.
+        """
+        at = self.block_text.find("\x00")
+        if at >= 0:
+            raise DirectiveError(
+                "a NUL character (U+0000) is in the directive: no command or value can carry "
+                "one; remove it",
+                line=self.lineno + self.block_text.count("\n", 0, at),
+            )
 
     # --- checking and reporting ------------------------------------------------------
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import re
@@ -53,6 +54,7 @@ MISSING_TOOLS = 8
 MANUAL_STEP = 9
 NEEDS_DECISION = 10
 OS_ERROR = 11
+LOCKED = 5
 INTERRUPTED = 130
 
 
@@ -801,15 +803,20 @@ def run_command(
     command: str, cwd: str, console: Console, deadline: float | None
 ) -> tuple[int | None, str, bool]:
     """``bash -o pipefail -c COMMAND`` in a session of its own: (status, output, timed out)."""
+    env = dict(os.environ)
+    env.pop(LOCK_HELD, None)  # the script's own, not the command's
     process = subprocess.Popen(
         ["bash", "-o", "pipefail", "-c", command],
         cwd=cwd,
-        env=dict(os.environ),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
         preexec_fn=_default_signals,
+        # The command holds the run's lock too: a second run is refused while it lives,
+        # also after a kill of the script and its helper (runner.guard keeps it so).
+        pass_fds=_lock_kept(),
     )
     assert process.stdout is not None
     descriptor = process.stdout.fileno()
@@ -1053,6 +1060,147 @@ class Journal:
         if self.path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
+
+
+# --- the lock (runner.lock) --------------------------------------------------------------
+
+#: The descriptor on which the script holds ``.runbook/lock`` (it opens it, the helper locks
+#: it): the script, every helper it starts and every command of a step share it.
+LOCK_FD = 9
+#: Set by the script once it holds the lock: commands are then started with the descriptor.
+LOCK_HELD = "RUNBOOK_SCRIPT_LOCK"
+
+
+def _lock_record() -> dict[str, Any]:
+    try:
+        data = json.loads(os.pread(LOCK_FD, 4096, 0).decode("utf-8", "replace").strip() or "null")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _holder(record: dict[str, Any]) -> str:
+    """runner.lock.Holder.describe: who the record says holds (or held) the lock."""
+    pid, host, since = record.get("pid"), record.get("host") or "?", record.get("since") or "?"
+    if record.get("command") == "script":
+        who = "the checklist script {}".format(record.get("script") or "")
+    else:
+        who = "`python -m runbook {}`".format(record.get("command") or "run")
+    return f"{who}, pid {pid} on {host}, since {since}"
+
+
+def _pid_alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stream:
+            return stream.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except OSError:
+        return True
+
+
+def take_lock(path: str, script: str, pid: int) -> None:
+    """Lock the script's descriptor :data:`LOCK_FD` (open on *path*) for the run, or refuse.
+
+    runner.lock.RunLock.acquire: a lock another run holds is refused with exit 5, and so
+    is a free one whose last holder's step still runs (its process group).  The record
+    names the script and its pid; the kernel frees the lock once the script, its helpers
+    and the commands of its steps have all closed the descriptor.
+    """
+    where = os.path.abspath(path)
+    try:
+        fcntl.flock(LOCK_FD, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise Refused(_busy(where, _lock_record()), LOCKED) from None
+    except OSError as exc:
+        raise Refused(file_problem(exc, where, "lock"), OS_ERROR) from None
+    with contextlib.suppress(OSError):  # the script made it with its umask, as any file
+        os.fchmod(LOCK_FD, 0o600)
+    previous = _lock_record()
+    group = previous.get("group") if isinstance(previous.get("group"), dict) else None
+    pgid = group.get("pgid") if group else None
+    if (
+        isinstance(pgid, int)
+        and pgid > 1
+        and previous.get("host") in (None, os.uname().nodename)
+        and _group_runs(pgid)
+    ):
+        fcntl.flock(LOCK_FD, fcntl.LOCK_UN)
+        raise Refused(
+            f"{_holder(previous)}, which held the lock {where}, is gone, but the commands of "
+            f"its step still run (process group {pgid}); wait for them to end, or stop them "
+            f"(kill -TERM -- -{pgid}), then try again",
+            LOCKED,
+        )
+    record = {
+        "pid": pid,
+        "command": "script",
+        "script": script,
+        "host": os.uname().nodename,
+        "since": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        "guard": None,
+        "group": None,
+    }
+    try:
+        os.ftruncate(LOCK_FD, 0)
+        os.pwrite(LOCK_FD, (json.dumps(record) + "\n").encode("utf-8"), 0)
+    except OSError:
+        pass  # the lock itself holds; the record is for people
+
+
+def _busy(where: str, record: dict[str, Any]) -> str:
+    """runner.lock.RunLock._busy: why a lock another process holds is refused."""
+    if not record:
+        return f"another run holds the lock {where}; wait for it to finish"
+    if record.get("host") in (None, os.uname().nodename) and not _pid_alive(record.get("pid")):
+        if record.get("command") != "script" and isinstance(record.get("guard"), int):
+            return (
+                f"the run that held the lock {where} ({_holder(record)}) has died; the "
+                f"commands of its step are being stopped by its guard, pid {record['guard']}; "
+                "wait until they are gone, then try again"
+            )
+        return (
+            f"the lock {where} is still held, though {_holder(record)} has ended: the "
+            "commands of its step (or something they started) still run and hold it; wait "
+            f"for them to end, or find them (fuser -v {where}) and stop them, then try again"
+        )
+    return f"another run holds the lock {where} ({_holder(record)}); wait for it to finish"
+
+
+def _group_runs(pgid: int) -> bool:
+    """runner.processes.group_alive: a live (not zombie) member of process group *pgid*."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return True
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8") as stream:
+                fields = stream.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
+def _lock_kept() -> tuple[int, ...]:
+    """The descriptors a step's command is started with: the lock, once the script holds it."""
+    return (LOCK_FD,) if os.environ.get(LOCK_HELD) == str(LOCK_FD) else ()
 
 
 def _private_folder(directory: str) -> None:
@@ -1385,6 +1533,13 @@ def main(argv: Sequence[str]) -> int:
         record = journal.read()
         if record is not None and record.get("step") == args[1]:
             journal.note_end()
+    elif command == "private-folder":  # FOLDER: .runbook/ as the runner makes it
+        try:
+            _private_folder(args[0])
+        except OSError as exc:
+            raise Refused(file_problem(exc, os.path.abspath(args[0]), "create"), OS_ERROR) from None
+    elif command == "lock":  # PATH SCRIPT PID: lock descriptor LOCK_FD, open on PATH
+        take_lock(args[0], args[1], int(args[2]))
     elif command == "answers":  # NAME JOURNAL N DONE*N M REPEAT*M (ID KIND)...
         count = int(args[2])
         done, rest = args[3 : 3 + count], args[3 + count :]

@@ -104,13 +104,21 @@ class Holder:
     def alive(self) -> bool:
         return not self.here or pid_alive(self.pid)
 
+    @property
+    def script(self) -> bool:
+        """Whether the holder is an exported checklist script (``export/helper.py``)."""
+        return self.command == "script"
+
     def describe(self) -> str:
         if not self.known:
             return self.text
-        return (
-            f"`python -m runbook {self.command}`, pid {self.pid} on "
-            f"{self._get('host') or '?'}, since {self._get('since') or '?'}"
+        who = (
+            f"the checklist script {self._get('script') or ''}"
+            if self.script
+            else f"`python -m runbook {self.command}`"
         )
+        host, since = self._get("host") or "?", self._get("since") or "?"
+        return f"{who}, pid {self.pid} on {host}, since {since}"
 
 
 def _carriers_of(previous: Holder) -> list[int]:
@@ -220,6 +228,14 @@ class RunLock:
             return (
                 f"another {holder.command} holds the lock {self.path} ({holder.describe()}); "
                 "wait for it to finish"
+            )
+        if holder.script:
+            # A script has no guard: the commands of its step hold the lock themselves.
+            return (
+                f"the lock {self.path} is still held, though {holder.describe()} has ended: "
+                "the commands of its step (or something they started) still run and hold it; "
+                f"wait for them to end, or find them (fuser -v {self.path}) and stop them, "
+                "then try again"
             )
         group = holder.group
         what = f" (process group {group.pgid})" if group else ""

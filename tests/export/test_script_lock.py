@@ -25,22 +25,8 @@ from .conftest import Both, write_runbook
 LONG = "echo $$ > ../long.pid; sleep 300"
 
 
-def _start_script(both: Both, *args: str) -> subprocess.Popen[str]:
-    """The script in a session of its own (so a test can kill it and its helper at once)."""
-    return subprocess.Popen(
-        ["bash", str(both.script), "--version", "1.3.0", "--yes", *args],
-        cwd=both.repo.root,
-        env=both.repo.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def _start_runner(both: Both) -> subprocess.Popen[str]:
-    argv = [sys.executable, "-m", "runbook", "run", "--runbook", str(both.repo.runbook_json)]
+def _started(both: Both, argv: list[str]) -> subprocess.Popen[str]:
+    """*argv* in a session of its own (so a test can kill it and its helper at once)."""
     return subprocess.Popen(
         [*argv, "--version", "1.3.0", "--yes"],
         cwd=both.repo.root,
@@ -51,6 +37,15 @@ def _start_runner(both: Both) -> subprocess.Popen[str]:
         text=True,
         start_new_session=True,
     )
+
+
+def _start_script(both: Both) -> subprocess.Popen[str]:
+    return _started(both, ["bash", str(both.script)])
+
+
+def _start_runner(both: Both) -> subprocess.Popen[str]:
+    runbook = str(both.repo.runbook_json)
+    return _started(both, [sys.executable, "-m", "runbook", "run", "--runbook", runbook])
 
 
 def _long_runbook(both: Both) -> Path:

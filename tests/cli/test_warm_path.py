@@ -121,6 +121,24 @@ def test_the_second_dry_run_of_a_fresh_clone_reads_the_cache(
     assert cached.stat().st_mtime_ns == built  # read, not built again
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ['{"schema": 1, "project": "arshai", "runbooks": "torn"}', '{"schema": 1, "proj', "\xff"],
+    ids=["a field of the wrong type", "torn", "not UTF-8"],
+)
+def test_a_damaged_cache_is_built_again(clone: tuple[Path, dict[str, str]], damage: str) -> None:
+    """The cache is the runner's own file: damaged, it is a miss, not an error to fix by hand."""
+    root, env = clone
+    first = _cli(root, env, *DRY_RUN)
+    assert first.returncode == 0, first.stdout + first.stderr
+    cached = root / ".runbook" / "cache" / "out" / "runbook.json"
+    cached.write_bytes(damage.encode("latin-1"))
+    again = _cli(root, env, *DRY_RUN)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout == first.stdout
+    assert '"steps"' in cached.read_text(encoding="utf-8")  # written again by a build
+
+
 def test_the_warm_dry_run_imports_neither_sphinx_nor_what_runs_a_step(
     clone: tuple[Path, dict[str, str]],
 ) -> None:

@@ -227,7 +227,10 @@ def _build(root: Path, *, use_cache: bool) -> Loaded:
         manifest = _manifest(manifest_path)
         inputs = [Path(p) for p in manifest.get("inputs", [])]
         if manifest.get("key") == _fingerprint(sources + inputs):
-            return _loaded_from(outdir)
+            try:
+                return _loaded_from(outdir)
+            except LoadError:
+                pass  # the cache's own file damaged (a torn write, a hand edit): build again
     ensure_private_dir(root)
     _run_sphinx(docs, outdir, cache / "doctrees")
     inputs = contract.read_inputs(outdir)

@@ -53,6 +53,115 @@ def _nul_in(data: object, where: str) -> str | None:
     return None
 
 
+def _kind(value: object) -> str:
+    """What a JSON value is, in the words of a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+class _Fields:
+    """Typed reads of one object of ``runbook.json``; a wrong one names its field.
+
+    A value of the wrong type is refused, never converted: ``list("echo hi")`` is
+    seven one-letter commands, and a step's content is what runs.
+    """
+
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, dict):
+            raise SchemaError(
+                f"malformed runbook.json: {where or 'the document'} should be an object, "
+                f"not {_kind(data)}"
+            )
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _get(self, key: str) -> Any:
+        try:
+            return self.data[key]
+        except KeyError:
+            raise SchemaError(f"malformed runbook.json: {self.at(key)} is missing") from None
+
+    def _bad(self, key: str, what: str, value: object) -> SchemaError:
+        return SchemaError(
+            f"malformed runbook.json: {self.at(key)} should be {what}, not {_kind(value)}"
+        )
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self._bad(key, "a text", value)
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self._get(key)
+        if value is not None and not isinstance(value, str):
+            raise self._bad(key, "a text or null", value)
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...]) -> Any:
+        value = self.text(key)
+        if value not in choices:
+            raise SchemaError(
+                f"malformed runbook.json: {self.at(key)} is {value!r}, not one of "
+                + ", ".join(choices)
+            )
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._bad(key, "a whole number", value)
+        return value
+
+    def number(self, key: str) -> float:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._bad(key, "a number", value)
+        return value
+
+    def optional_number(self, key: str) -> float | None:
+        return None if self._get(key) is None else self.number(key)
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._bad(key, "true or false", value)
+        return value
+
+    def texts(self, key: str) -> list[str]:
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self._bad(key, "a list of texts", value)
+        return list(value)
+
+    def mapping(self, key: str) -> dict[str, str]:
+        value = self._get(key)
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self._bad(key, "an object of texts", value)
+        return dict(value)
+
+    def objects(self, key: str) -> list[_Fields]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._bad(key, "a list", value)
+        return [_Fields(item, f"{self.at(key)}[{index}]") for index, item in enumerate(value)]
+
+    def object(self, key: str) -> _Fields:
+        return _Fields(self._get(key), self.at(key))
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a step or entry is written: the document and the repository file and line."""
@@ -66,7 +175,13 @@ class Source:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
-        return cls(docname=data["docname"], path=data["path"], line=data["line"])
+        return cls.read(_Fields(data, ""))
+
+    @classmethod
+    def read(cls, fields: _Fields) -> Source:
+        return cls(
+            docname=fields.text("docname"), path=fields.text("path"), line=fields.integer("line")
+        )
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
@@ -84,7 +199,11 @@ class BumpTarget:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BumpTarget:
-        return cls(path=data["path"], key=data["key"])
+        return cls.read(_Fields(data, ""))
+
+    @classmethod
+    def read(cls, fields: _Fields) -> BumpTarget:
+        return cls(path=fields.text("path"), key=fields.text("key"))
 
 
 @dataclass
@@ -142,28 +261,32 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Step:
+        return cls.read(_Fields(data, ""))
+
+    @classmethod
+    def read(cls, fields: _Fields) -> Step:
         return cls(
-            id=data["id"],
-            number=data["number"],
-            title=data["title"],
-            kind=data["kind"],
-            runbook=data["runbook"],
-            commands=list(data["commands"]),
-            instructions=data["instructions"],
-            bump=[BumpTarget.from_dict(item) for item in data["bump"]],
-            expect=data["expect"],
-            expect_empty=data["expect_empty"],
-            cwd=data["cwd"],
-            env=dict(data["env"]),
-            timeout=data["timeout"],
-            retry=data["retry"],
-            interval=data["interval"],
-            skip_if=data["skip_if"],
-            confirm=data["confirm"],
-            requires=list(data["requires"]),
-            source=Source.from_dict(data["source"]),
-            anchor=data["anchor"],
-            url=data["url"],
+            id=fields.text("id"),
+            number=fields.integer("number"),
+            title=fields.text("title"),
+            kind=fields.choice("kind", STEP_KINDS),
+            runbook=fields.text("runbook"),
+            commands=fields.texts("commands"),
+            instructions=fields.text("instructions"),
+            bump=[BumpTarget.read(item) for item in fields.objects("bump")],
+            expect=fields.optional_text("expect"),
+            expect_empty=fields.flag("expect_empty"),
+            cwd=fields.optional_text("cwd"),
+            env=fields.mapping("env"),
+            timeout=fields.optional_number("timeout"),
+            retry=fields.integer("retry"),
+            interval=fields.number("interval"),
+            skip_if=fields.optional_text("skip_if"),
+            confirm=fields.flag("confirm"),
+            requires=fields.texts("requires"),
+            source=Source.read(fields.object("source")),
+            anchor=fields.text("anchor"),
+            url=fields.text("url"),
         )
 
     @property
@@ -207,15 +330,19 @@ class Troubleshoot:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Troubleshoot:
+        return cls.read(_Fields(data, ""))
+
+    @classmethod
+    def read(cls, fields: _Fields) -> Troubleshoot:
         return cls(
-            id=data["id"],
-            title=data["title"],
-            match=data["match"],
-            text=data["text"],
-            runbook=data["runbook"],
-            source=Source.from_dict(data["source"]),
-            anchor=data["anchor"],
-            url=data["url"],
+            id=fields.text("id"),
+            title=fields.text("title"),
+            match=fields.text("match"),
+            text=fields.text("text"),
+            runbook=fields.text("runbook"),
+            source=Source.read(fields.object("source")),
+            anchor=fields.text("anchor"),
+            url=fields.text("url"),
         )
 
 
@@ -250,17 +377,21 @@ class Runbook:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Runbook:
+        return cls.read(_Fields(data, ""))
+
+    @classmethod
+    def read(cls, fields: _Fields) -> Runbook:
         return cls(
-            name=data["name"],
-            title=data["title"],
-            version_scheme=data["version_scheme"],
-            tag=data["tag"],
-            package=data["package"],
-            source=Source.from_dict(data["source"]),
-            anchor=data["anchor"],
-            url=data["url"],
-            steps=[Step.from_dict(item) for item in data["steps"]],
-            troubleshoot=[Troubleshoot.from_dict(item) for item in data["troubleshoot"]],
+            name=fields.text("name"),
+            title=fields.text("title"),
+            version_scheme=fields.choice("version_scheme", VERSION_SCHEMES),
+            tag=fields.text("tag"),
+            package=fields.text("package"),
+            source=Source.read(fields.object("source")),
+            anchor=fields.text("anchor"),
+            url=fields.text("url"),
+            steps=[Step.read(item) for item in fields.objects("steps")],
+            troubleshoot=[Troubleshoot.read(item) for item in fields.objects("troubleshoot")],
         )
 
     def step(self, step_id: str) -> Step:
@@ -306,14 +437,13 @@ class Export:
             raise SchemaError(
                 f"unsupported runbook schema {schema!r}; this version reads schema {SCHEMA_VERSION}"
             )
-        try:
-            return cls(
-                project=data["project"],
-                generator=data.get("generator", "sphinx-release-runbook"),
-                runbooks=[Runbook.from_dict(item) for item in data["runbooks"]],
-            )
-        except (KeyError, TypeError) as exc:
-            raise SchemaError(f"malformed runbook.json: missing or bad field {exc}") from exc
+        fields = _Fields(data, "")
+        generator = data.get("generator", "sphinx-release-runbook")
+        return cls(
+            project=fields.text("project"),
+            generator=generator if isinstance(generator, str) else fields.text("generator"),
+            runbooks=[Runbook.read(item) for item in fields.objects("runbooks")],
+        )
 
     @classmethod
     def load(cls, path: Path) -> Export:
@@ -337,7 +467,10 @@ class Export:
                 "nothing the runner passes to a command can carry; export the runbook again "
                 "from the docs"
             )
-        return cls.from_dict(data)
+        try:
+            return cls.from_dict(data)
+        except SchemaError as exc:
+            raise SchemaError(f"{path}: {exc}") from None
 
     def runbook(self, name: str | None = None) -> Runbook:
         """The runbook called *name*, or the only one when *name* is None."""

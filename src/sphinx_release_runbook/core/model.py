@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from sphinx_release_runbook.core.errors import ExitCode, RunbookError
+from sphinx_release_runbook.core.json_fields import JsonFields
 
 SCHEMA_VERSION = 1
 
@@ -53,113 +54,11 @@ def _nul_in(data: object, where: str) -> str | None:
     return None
 
 
-def _kind(value: object) -> str:
-    """What a JSON value is, in the words of a message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
-class _Fields:
-    """Typed reads of one object of ``runbook.json``; a wrong one names its field.
-
-    A value of the wrong type is refused, never converted: ``list("echo hi")`` is
-    seven one-letter commands, and a step's content is what runs.
-    """
-
-    def __init__(self, data: object, where: str) -> None:
-        if not isinstance(data, dict):
-            raise SchemaError(
-                f"malformed runbook.json: {where or 'the document'} should be an object, "
-                f"not {_kind(data)}"
-            )
-        self.data: dict[str, Any] = data
-        self.where = where
-
-    def at(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def _get(self, key: str) -> Any:
-        try:
-            return self.data[key]
-        except KeyError:
-            raise SchemaError(f"malformed runbook.json: {self.at(key)} is missing") from None
-
-    def _bad(self, key: str, what: str, value: object) -> SchemaError:
-        return SchemaError(
-            f"malformed runbook.json: {self.at(key)} should be {what}, not {_kind(value)}"
-        )
-
-    def text(self, key: str) -> str:
-        value = self._get(key)
-        if not isinstance(value, str):
-            raise self._bad(key, "a text", value)
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        value = self._get(key)
-        if value is not None and not isinstance(value, str):
-            raise self._bad(key, "a text or null", value)
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...]) -> Any:
-        value = self.text(key)
-        if value not in choices:
-            raise SchemaError(
-                f"malformed runbook.json: {self.at(key)} is {value!r}, not one of "
-                + ", ".join(choices)
-            )
-        return value
-
-    def integer(self, key: str) -> int:
-        value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._bad(key, "a whole number", value)
-        return value
-
-    def number(self, key: str) -> float:
-        value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._bad(key, "a number", value)
-        return value
-
-    def optional_number(self, key: str) -> float | None:
-        return None if self._get(key) is None else self.number(key)
-
-    def flag(self, key: str) -> bool:
-        value = self._get(key)
-        if not isinstance(value, bool):
-            raise self._bad(key, "true or false", value)
-        return value
-
-    def texts(self, key: str) -> list[str]:
-        value = self._get(key)
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self._bad(key, "a list of texts", value)
-        return list(value)
-
-    def mapping(self, key: str) -> dict[str, str]:
-        value = self._get(key)
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise self._bad(key, "an object of texts", value)
-        return dict(value)
-
-    def objects(self, key: str) -> list[_Fields]:
-        value = self._get(key)
-        if not isinstance(value, list):
-            raise self._bad(key, "a list", value)
-        return [_Fields(item, f"{self.at(key)}[{index}]") for index, item in enumerate(value)]
-
-    def object(self, key: str) -> _Fields:
-        return _Fields(self._get(key), self.at(key))
+def _fields(data: object, where: str) -> JsonFields:
+    """*data* of ``runbook.json`` to read field by field (see :class:`.json_fields.JsonFields`)."""
+    return JsonFields(
+        data, where, lambda problem: SchemaError(f"malformed runbook.json: {problem}")
+    )
 
 
 @dataclass(frozen=True)
@@ -175,10 +74,10 @@ class Source:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
-        return cls.read(_Fields(data, ""))
+        return cls.read(_fields(data, ""))
 
     @classmethod
-    def read(cls, fields: _Fields) -> Source:
+    def read(cls, fields: JsonFields) -> Source:
         return cls(
             docname=fields.text("docname"), path=fields.text("path"), line=fields.integer("line")
         )
@@ -199,10 +98,10 @@ class BumpTarget:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BumpTarget:
-        return cls.read(_Fields(data, ""))
+        return cls.read(_fields(data, ""))
 
     @classmethod
-    def read(cls, fields: _Fields) -> BumpTarget:
+    def read(cls, fields: JsonFields) -> BumpTarget:
         return cls(path=fields.text("path"), key=fields.text("key"))
 
 
@@ -261,10 +160,10 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Step:
-        return cls.read(_Fields(data, ""))
+        return cls.read(_fields(data, ""))
 
     @classmethod
-    def read(cls, fields: _Fields) -> Step:
+    def read(cls, fields: JsonFields) -> Step:
         return cls(
             id=fields.text("id"),
             number=fields.integer("number"),
@@ -330,10 +229,10 @@ class Troubleshoot:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Troubleshoot:
-        return cls.read(_Fields(data, ""))
+        return cls.read(_fields(data, ""))
 
     @classmethod
-    def read(cls, fields: _Fields) -> Troubleshoot:
+    def read(cls, fields: JsonFields) -> Troubleshoot:
         return cls(
             id=fields.text("id"),
             title=fields.text("title"),
@@ -377,10 +276,10 @@ class Runbook:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Runbook:
-        return cls.read(_Fields(data, ""))
+        return cls.read(_fields(data, ""))
 
     @classmethod
-    def read(cls, fields: _Fields) -> Runbook:
+    def read(cls, fields: JsonFields) -> Runbook:
         return cls(
             name=fields.text("name"),
             title=fields.text("title"),
@@ -437,7 +336,7 @@ class Export:
             raise SchemaError(
                 f"unsupported runbook schema {schema!r}; this version reads schema {SCHEMA_VERSION}"
             )
-        fields = _Fields(data, "")
+        fields = _fields(data, "")
         generator = data.get("generator", "sphinx-release-runbook")
         return cls(
             project=fields.text("project"),

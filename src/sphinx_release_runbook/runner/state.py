@@ -36,12 +36,13 @@ import json
 import os
 import stat
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sphinx_release_runbook.core.errors import RunbookError
 from sphinx_release_runbook.core.fs import PRIVATE_DIR, FileProblem, file_problem
+from sphinx_release_runbook.core.json_fields import JsonFields
 from sphinx_release_runbook.core.model import Step
 from sphinx_release_runbook.runner.journal import Journal
 from sphinx_release_runbook.runner.lock import LOCK_FILE, LockedError, RunLock
@@ -56,6 +57,7 @@ STATE_SCHEMA = 1
 CHECKPOINT_LINES = 1024
 
 Status = Literal["running", "failed", "interrupted", "stopped", "done"]
+STATUSES: tuple[str, ...] = get_args(Status)
 
 __all__ = [
     "LOCK_FILE",
@@ -167,18 +169,41 @@ class RunState:
     def from_dict(cls, data: dict[str, Any]) -> RunState:
         if data.get("schema") != STATE_SCHEMA:
             raise StateError(f"unknown state schema {data.get('schema')!r}")
-        fields = {k: v for k, v in data.items() if k != "schema"}
-        try:
-            state = cls(**fields)
-        except TypeError as exc:
-            raise StateError(f"malformed state: {exc}") from exc
-        if not isinstance(state.selected, list) or not isinstance(state.completed, list):
-            raise StateError("malformed state: selected/completed are not lists")
-        if not isinstance(state.commands_done, int) or not isinstance(state.generation, int):
-            raise StateError("malformed state: commands_done/generation are not numbers")
-        if state.in_flight is not None and not isinstance(state.in_flight, int):
-            raise StateError("malformed state: in_flight is not a number")
-        return state
+        known = {item.name for item in fields(cls) if item.init} | {"schema"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise StateError(f"malformed state: unknown field {', '.join(unknown)}")
+        # A field a state of an older version lacks takes its default, as it always did.
+        defaults: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.default is not MISSING:
+                defaults[item.name] = item.default
+            elif item.default_factory is not MISSING:
+                defaults[item.name] = item.default_factory()
+        read = JsonFields(
+            {**defaults, **data}, "", lambda problem: StateError(f"malformed state: {problem}")
+        )
+        # Every field read as the runner writes it: a hand edit that changed a type is
+        # refused by name, not met later as a traceback or a value taken for another.
+        return cls(
+            runbook=read.text("runbook"),
+            version=read.text("version"),
+            previous_version=read.text("previous_version"),
+            tag=read.text("tag"),
+            selected=read.texts("selected"),
+            completed=read.texts("completed"),
+            current=read.optional_text("current"),
+            commands_done=read.integer("commands_done"),
+            status=read.choice("status", STATUSES),
+            reason=read.text("reason"),
+            started=read.text("started"),
+            updated=read.text("updated"),
+            transcripts=read.texts("transcripts"),
+            in_flight=read.optional_integer("in_flight"),
+            group=read.optional_object("group"),
+            step_hash=read.optional_text("step_hash"),
+            generation=read.integer("generation"),
+        )
 
 
 class StateStore:

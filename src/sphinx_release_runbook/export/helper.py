@@ -1035,7 +1035,21 @@ class Journal:
                 "in: look at what that run did, then delete the file",
                 OS_ERROR,
             ) from None
-        return record if isinstance(record, dict) else None
+        # As the script writes it (note_start): a hand edit that changed a type would pick
+        # a step up at another command than the one that was interrupted.
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("step"), str)
+            and _whole(record.get("command"))
+            and _whole(record.get("of"))
+        ):
+            raise Refused(
+                f"cannot use {self.path}: it is not the record the script writes (a step id, "
+                "and a command's number from 0); it records a command a run was interrupted "
+                "in: look at what that run did, then delete the file",
+                OS_ERROR,
+            )
+        return record
 
     def note_start(self, step_id: str, index: int, total: int, command: str) -> None:
         if not self.path:
@@ -1201,6 +1215,11 @@ def _group_runs(pgid: int) -> bool:
 def _lock_kept() -> tuple[int, ...]:
     """The descriptors a step's command is started with: the lock, once the script holds it."""
     return (LOCK_FD,) if os.environ.get(LOCK_HELD) == str(LOCK_FD) else ()
+
+
+def _whole(value: object) -> bool:
+    """A JSON whole number from 0 (not true or false, which Python counts as one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _private_folder(directory: str) -> None:

@@ -176,6 +176,8 @@ class RunState:
         # A field a state of an older version lacks takes its default, as it always did.
         defaults: dict[str, Any] = {}
         for item in fields(cls):
+            if not item.init:
+                continue
             if item.default is not MISSING:
                 defaults[item.name] = item.default
             elif item.default_factory is not MISSING:

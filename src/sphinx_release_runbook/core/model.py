@@ -73,10 +73,6 @@ class Source:
         return {"docname": self.docname, "path": self.path, "line": self.line}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Source:
-        return cls.read(_fields(data, ""))
-
-    @classmethod
     def read(cls, fields: JsonFields) -> Source:
         return cls(
             docname=fields.text("docname"), path=fields.text("path"), line=fields.integer("line")
@@ -95,10 +91,6 @@ class BumpTarget:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "key": self.key}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BumpTarget:
-        return cls.read(_fields(data, ""))
 
     @classmethod
     def read(cls, fields: JsonFields) -> BumpTarget:
@@ -157,10 +149,6 @@ class Step:
             "anchor": self.anchor,
             "url": self.url,
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Step:
-        return cls.read(_fields(data, ""))
 
     @classmethod
     def read(cls, fields: JsonFields) -> Step:
@@ -228,10 +216,6 @@ class Troubleshoot:
         return self.id
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Troubleshoot:
-        return cls.read(_fields(data, ""))
-
-    @classmethod
     def read(cls, fields: JsonFields) -> Troubleshoot:
         return cls(
             id=fields.text("id"),
@@ -273,10 +257,6 @@ class Runbook:
             "steps": [step.to_dict() for step in self.steps],
             "troubleshoot": [entry.to_dict() for entry in self.troubleshoot],
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Runbook:
-        return cls.read(_fields(data, ""))
 
     @classmethod
     def read(cls, fields: JsonFields) -> Runbook:

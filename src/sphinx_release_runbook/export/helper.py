@@ -1103,6 +1103,20 @@ def _holder(record: dict[str, Any]) -> str:
     return f"{who}, pid {pid} on {host}, since {since}"
 
 
+def _stat(pid: object) -> list[str] | None:
+    """``/proc/PID/stat`` after the command name (state, parent, group, ...), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stream:
+            return stream.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def _here(record: dict[str, Any]) -> bool:
+    """Whether the lock's record names a holder on this machine (its pids mean something)."""
+    return record.get("host") in (None, os.uname().nodename)
+
+
 def _pid_alive(pid: object) -> bool:
     if not isinstance(pid, int) or pid <= 0:
         return False
@@ -1112,11 +1126,8 @@ def _pid_alive(pid: object) -> bool:
         return False
     except PermissionError:
         return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as stream:
-            return stream.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except OSError:
-        return True
+    fields = _stat(pid)
+    return not fields or fields[0] not in ("Z", "X")
 
 
 def take_lock(path: str, script: str, pid: int) -> None:
@@ -1139,12 +1150,7 @@ def take_lock(path: str, script: str, pid: int) -> None:
     previous = _lock_record()
     group = previous.get("group") if isinstance(previous.get("group"), dict) else None
     pgid = group.get("pgid") if group else None
-    if (
-        isinstance(pgid, int)
-        and pgid > 1
-        and previous.get("host") in (None, os.uname().nodename)
-        and _group_runs(pgid)
-    ):
+    if isinstance(pgid, int) and pgid > 1 and _here(previous) and _group_runs(pgid):
         fcntl.flock(LOCK_FD, fcntl.LOCK_UN)
         raise Refused(
             f"{_holder(previous)}, which held the lock {where}, is gone, but the commands of "
@@ -1172,7 +1178,7 @@ def _busy(where: str, record: dict[str, Any]) -> str:
     """runner.lock.RunLock._busy: why a lock another process holds is refused."""
     if not record:
         return f"another run holds the lock {where}; wait for it to finish"
-    if record.get("host") in (None, os.uname().nodename) and not _pid_alive(record.get("pid")):
+    if _here(record) and not _pid_alive(record.get("pid")):
         if record.get("command") != "script" and isinstance(record.get("guard"), int):
             return (
                 f"the run that held the lock {where} ({_holder(record)}) has died; the "
@@ -1200,14 +1206,8 @@ def _group_runs(pgid: int) -> bool:
     except OSError:
         return True
     for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="utf-8") as stream:
-                fields = stream.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+        fields = _stat(name) if name.isdigit() else None
+        if fields and len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
             return True
     return False
 

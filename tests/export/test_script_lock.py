@@ -134,3 +134,18 @@ def test_a_finished_script_leaves_the_lock_free_and_naming_nobody(both: Both) ->
     assert oct((both.repo.root / ".runbook" / "lock").stat().st_mode & 0o777) == "0o600"
     # A dry run takes no lock: it runs beside a real run.
     assert both.bash("--version", "1.4.0", "--dry-run").returncode == ExitCode.OK
+
+
+def test_a_folder_where_the_lock_belongs_gets_the_runner_s_message(both: Both) -> None:
+    write_runbook(both.repo, [step("one", "echo one >> ../ran")])
+    assert both.export().returncode == 0
+    (both.repo.root / ".runbook" / "lock").mkdir(parents=True)
+    by_script = both.bash("--version", "1.3.0", "--yes")
+    by_runner = both.runner("--version", "1.3.0", "--yes")
+    for result in (by_script, by_runner):
+        assert result.returncode == ExitCode.OS_ERROR, result.stdout + result.stderr
+    lock = both.repo.root / ".runbook" / "lock"
+    expected = f"cannot use the lock {lock}: it is a folder; remove it (rm -r {lock})"
+    assert expected in by_script.stderr
+    assert expected in by_runner.stderr
+    assert not (both.repo.root.parent / "ran").exists()

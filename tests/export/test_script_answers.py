@@ -184,7 +184,9 @@ def _interrupt(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        preexec_fn=sigint_at_default,
+        # The signal sent at its default, as from a terminal, whatever the harness left
+        # ignored (a nohup ignores SIGHUP; see test_step_signals for a run so started).
+        preexec_fn=lambda: (sigint_at_default(), signal.signal(sig, signal.SIG_DFL)),
     )
     started = pair.repo.root.parent / "started"
     deadline = time.monotonic() + 60

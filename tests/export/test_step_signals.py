@@ -11,9 +11,11 @@ from a terminal, and the SIGTERM that stops a step's group is not lost.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from runner.conftest import step
@@ -94,3 +96,38 @@ def test_steps_start_with_no_signal_ignored(twins: tuple[Both, Both], cwd: str |
         assert "trap --" not in result.stdout, (runner, result.stdout)
         # Killed by SIGPIPE (128 + 13) once head has its line, not an EPIPE error.
         assert "yes=141" in result.stdout.splitlines(), (runner, result.stdout)
+
+
+def _hangups_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def test_a_run_started_under_nohup_goes_on_through_a_hang_up_in_both(
+    twins: tuple[Both, Both],
+) -> None:
+    """``nohup`` means a closed terminal is no stop: the runner keeps SIGHUP ignored, as the
+    script's bash must (it cannot trap a signal ignored at its start)."""
+    slow = "touch ../started; sleep 2; echo slow-end"
+    for pair, runner in zip(twins, (True, False), strict=True):
+        write_runbook(pair.repo, [step("slow", slow), step("after", "echo after")])
+        process = subprocess.Popen(
+            [*_release_command(pair, runner), "--version", "1.3.0", "--yes"],
+            cwd=pair.repo.root,
+            env=pair.repo.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=_hangups_ignored,
+        )
+        started = pair.repo.root.parent / "started"
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGHUP)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, (runner, out, err)
+        assert "slow-end" in out and "after" in out, (runner, out)

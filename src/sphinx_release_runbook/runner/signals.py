@@ -20,7 +20,9 @@ STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (a CI cancel) and SIGHUP (a closed terminal) take the Ctrl-C path.
 
-    Stop the child, save, exit 130.
+    Stop the child, save, exit 130.  One the run was started with ignored stays
+    ignored (``nohup`` means a hang-up is not a stop), as the exported script's
+    bash, which cannot trap a signal ignored at its start, leaves it.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -29,7 +31,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    stopping = [
+        sig
+        for sig in (signal.SIGTERM, signal.SIGHUP)
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    ]
+    previous = {sig: signal.signal(sig, handler) for sig in stopping}
     try:
         yield
     finally:

@@ -9,6 +9,7 @@ are reported.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -99,3 +100,14 @@ def per_unit_line(label: str, samples: Samples, count: int, unit: str) -> str:
     """The time divided by *count*, in milliseconds per *unit*."""
     low, middle = samples.min * 1000 / count, samples.median * 1000 / count
     return f"  {label:<40} {low:8.2f} ms/{unit} min {middle:8.2f} ms/{unit} median"
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a size or a count of repetitions)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value

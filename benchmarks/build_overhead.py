@@ -28,7 +28,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import Samples, python_env, ratio_line, round_robin, run_quietly, time_line
+from _timing import (
+    Samples,
+    at_least_one,
+    python_env,
+    ratio_line,
+    round_robin,
+    run_quietly,
+    time_line,
+)
 
 WORKFLOW = """name: Publish {i}
 
@@ -155,8 +163,8 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--pages", type=int, nargs="+", default=[50, 200, 800])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", type=at_least_one, nargs="+", default=[50, 200, 800])
+    parser.add_argument("--repeat", type=at_least_one, default=3)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 8 pages, 1 repetition")
     args = parser.parse_args()
     sizes, repeat = ([8], 1) if args.quick else (sorted(args.pages), args.repeat)

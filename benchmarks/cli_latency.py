@@ -36,7 +36,15 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _timing import Samples, python_env, ratio_line, round_robin, run_quietly, time_line
+from _timing import (
+    Samples,
+    at_least_one,
+    python_env,
+    ratio_line,
+    round_robin,
+    run_quietly,
+    time_line,
+)
 
 ARSHAI = Path(__file__).resolve().parent.parent / "examples" / "arshai"
 
@@ -211,7 +219,7 @@ def report(samples: dict[str, Samples], repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=at_least_one, default=15)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 repetition")
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat

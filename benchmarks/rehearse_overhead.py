@@ -29,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import python_env, ratio_line, round_robin, run_quietly, time_line
+from _timing import at_least_one, python_env, ratio_line, round_robin, run_quietly, time_line
 
 ROOT = Path(__file__).resolve().parents[1]
 ARSHAI = ROOT / "examples" / "arshai"
@@ -139,7 +139,7 @@ def make_repository(work: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=at_least_one, default=2)
     parser.add_argument("--quick", action="store_true", help="one repetition, no warm-up")
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat

@@ -33,7 +33,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import Samples, per_unit_line, python_env, ratio_line, round_robin, run_quietly
+from _timing import (
+    Samples,
+    at_least_one,
+    per_unit_line,
+    python_env,
+    ratio_line,
+    round_robin,
+    run_quietly,
+)
 
 from sphinx_release_runbook.core.model import BumpTarget, Export, Runbook, Source, Step
 
@@ -145,11 +153,11 @@ def step_cost(run: Samples, one_step: Samples, steps: int) -> Samples:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--steps", type=int, nargs="+", default=[125, 500, 1000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--steps", type=at_least_one, nargs="+", default=[125, 500, 1000])
+    parser.add_argument("--repeat", type=at_least_one, default=5)
     parser.add_argument(
         "--exported-steps",
-        type=int,
+        type=at_least_one,
         nargs="*",
         default=[25],
         help="the sizes the exported script is measured at (it starts python3 several times "

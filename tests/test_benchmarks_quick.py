@@ -77,3 +77,28 @@ def test_rehearse_overhead_runs() -> None:
         pytest.skip(message)
     out = _quick("rehearse_overhead.py")
     assert "rehearse / bash:" in out, out
+
+
+@pytest.mark.parametrize(
+    ("script", "option"),
+    [
+        ("runner_overhead.py", "--exported-steps"),
+        ("runner_overhead.py", "--steps"),
+        ("build_overhead.py", "--pages"),
+        ("cli_latency.py", "--repeat"),
+        ("rehearse_overhead.py", "--repeat"),
+    ],
+)
+def test_a_size_of_zero_is_refused_before_anything_runs(script: str, option: str) -> None:
+    # A size of 0 used to end in a ZeroDivisionError after the other sizes had run.
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), option, "0"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"argument {option}: 0 is less than 1" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -70,3 +70,19 @@ def test_a_forgotten_group_is_left_alone() -> None:
             if sleeper.poll() is None:
                 sleeper.kill()
                 sleeper.wait()
+
+
+def test_signalling_a_group_says_whether_a_process_took_it() -> None:
+    # The runner forgets a command's group at once when its last signal found no process
+    # (execute.run_command); a group with a process left must answer True.
+    from sphinx_release_runbook.runner.processes import group_alive, signal_group
+
+    sleeper = subprocess.Popen(["sleep", "60"], start_new_session=True, stdin=subprocess.DEVNULL)
+    try:
+        assert signal_group(sleeper.pid, signal.SIGCONT) is True
+        assert group_alive(sleeper.pid)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert signal_group(sleeper.pid, signal.SIGKILL) is False
+    assert not group_alive(sleeper.pid)

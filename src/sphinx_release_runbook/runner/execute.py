@@ -240,6 +240,8 @@ class _Started:
     #: The read end of the pipe that is the child's stdout and stderr.
     output: int
     close_output: Callable[[], None]
+    #: Set once the child's group is known to have no process left.
+    group_gone: bool = False
 
 
 def _start(argv: list[str], cwd: Path, env: Mapping[str, str]) -> _Started:
@@ -324,7 +326,7 @@ def run_command(
         return _follow(run, sink, deadline, started)
     finally:
         # Left registered while it lives: the guard stops it when the runner exits.
-        if guard is not None and not group_alive(run.child.pid):
+        if guard is not None and (run.group_gone or not group_alive(run.child.pid)):
             guard.forget(run.child.pid)
 
 
@@ -376,8 +378,9 @@ def _follow(
             stop_group(process)
         else:
             process.wait()
-            # A background job the command started must not outlive its step.
-            signal_group(process.pid, signal.SIGKILL)
+            # A background job the command started must not outlive its step.  With no
+            # process left to take the signal, the group is gone: no need to look again.
+            run.group_gone = not signal_group(process.pid, signal.SIGKILL)
     except BaseException:
         with no_interrupts():  # a second Ctrl-C must not leave the group running
             stop_group(process)

@@ -66,22 +66,33 @@ def _render(template: str, values: Mapping[str, str], step: Step, what: str) -> 
         raise PlanError(f"{step.source}: step {step.id!r}, {what}: {exc}") from exc
 
 
-def plan_step(step: Step, values: Mapping[str, str]) -> PlannedStep:
+def _escaped(values: Mapping[str, str]) -> dict[str, str]:
+    """The values as they stand in an ``:expect:`` regex: 0.4.0 must not match 0x4y0."""
+    return {name: re.escape(value) for name, value in values.items()}
+
+
+def plan_step(
+    step: Step, values: Mapping[str, str], escaped: Mapping[str, str] | None = None
+) -> PlannedStep:
+    """*step* for this release; *escaped* is :func:`_escaped` of *values*, if made already."""
     commands = tuple(
-        _render(command, values, step, f"command {index}")
+        # The test of _render, here: most commands have no placeholder to name.
+        _render(command, values, step, f"command {index}") if "{" in command else command
         for index, command in enumerate(step.commands, start=1)
     )
     skip_if = _render(step.skip_if, values, step, ":skip-if:") if step.skip_if else None
     env = {name: _render(value, values, step, f":env: {name}") for name, value in step.env.items()}
     cwd = _render(step.cwd, values, step, ":cwd:") if step.cwd else None
-    # In a regex, a value stands for itself: 0.4.0 must not match 0x4y0.
-    escaped = {name: re.escape(value) for name, value in values.items()}
-    expect = _render(step.expect, escaped, step, ":expect:") if step.expect else None
+    expect = None
+    if step.expect:
+        regex_values = escaped if escaped is not None else _escaped(values)
+        expect = _render(step.expect, regex_values, step, ":expect:")
     return PlannedStep(step, commands, skip_if, env, cwd, expect)
 
 
 def plan(steps: Sequence[Step], values: Mapping[str, str]) -> list[PlannedStep]:
-    return [plan_step(step, values) for step in steps]
+    escaped = _escaped(values)  # once for the run, not once per step
+    return [plan_step(step, values, escaped) for step in steps]
 
 
 def missing_tools(steps: Sequence[PlannedStep], path: str | None) -> dict[str, list[str]]:

@@ -55,9 +55,14 @@ def boot_id() -> str | None:
         return None
 
 
+@functools.cache
 def this_host() -> str:
     """This machine's name, as :func:`socket.gethostname` gives it (the node name on
-    POSIX), without importing :mod:`socket` into every command."""
+    POSIX), without importing :mod:`socket` into every command.
+
+    Read once per process, not at every command: the records of one run name the
+    machine it started on, even if the machine is renamed meanwhile.
+    """
     return os.uname().nodename
 
 
@@ -222,9 +227,15 @@ def pid_alive(pid: int) -> bool:
     return found is None or found[0] not in ("Z", "X")
 
 
-def signal_group(pgid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
+def signal_group(pgid: int, sig: signal.Signals) -> bool:
+    """Send *sig* to the group *pgid*; False when the group has no process left."""
+    try:
         os.killpg(pgid, sig)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member this user may not signal: the group is not empty
+        pass
+    return True
 
 
 def signal_process(pid: int, sig: signal.Signals) -> None:
@@ -236,7 +247,7 @@ def _stop(
     targets: Iterable[int],
     grace: float,
     live: Callable[[set[int]], set[int]],
-    send: Callable[[int, signal.Signals], None],
+    send: Callable[[int, signal.Signals], object],
     settle: float,
 ) -> set[int]:
     """SIGTERM every live target, SIGKILL what is left after *grace*; the ones killed.

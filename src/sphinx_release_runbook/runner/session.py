@@ -110,6 +110,8 @@ class Session:
         self.remote_tags = remote_tags
         #: :func:`step_fingerprint` of every planned step, by id (see :meth:`_execute`).
         self._fingerprints: dict[str, str] = {}
+        #: The environment of a step without :env: (see :meth:`_execute`).
+        self._step_environ: Mapping[str, str] = self.environ
 
     # --- preparation -------------------------------------------------------------------
 
@@ -221,8 +223,9 @@ class Session:
             *report.header(self.runbook, release),
             *report.plan_lines(planned, self.total, done),
         ]
-        for line in lines:
-            console.line(line)
+        # One write for the whole plan, not one per step (a thousand-step plan is printed
+        # as quickly as a short one is).
+        console.line("\n".join(lines))
         workspace = Workspace(
             self.root, release.version, self.runbook.version_scheme, release.values
         )
@@ -261,6 +264,8 @@ class Session:
         # All at once before the first step, not one between two steps: the same work,
         # done while the interpreter's caches are warm rather than after each command.
         self._fingerprints = {item.id: step_fingerprint(item.step) for item in planned}
+        # Marked with the run's token once (see Commands), not copied for every step.
+        self._step_environ = self.environ if self.guard is None else self.guard.marked(self.environ)
         assert self.console.log_path is not None
         state.transcripts.append(str(self.console.log_path.relative_to(self.root)))
         if state.current is None and planned:
@@ -347,7 +352,8 @@ class Session:
             )
         from sphinx_release_runbook.runner.commands import Commands
 
-        env = {**self.environ, **item.env}
+        # A step without :env: runs with the run's own environment, as it is: no copy.
+        env = {**self.environ, **item.env} if item.env else self._step_environ
         commands = Commands(
             self.console,
             self.store,

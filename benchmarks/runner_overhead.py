@@ -12,7 +12,10 @@ in every repetition (round robin), each on its own git repository:
 * ``exported``: the checklist script ``python -m runbook export`` writes for
   the same runbook, run with ``bash script --version V --yes``;
 * ``bash``: the baseline, a bash script whose lines run the same commands the
-  way the runner does, each in its own ``bash -o pipefail -c``.
+  way the runner does, each in its own ``bash -o pipefail -c``;
+* ``journal flushes``: what the runner's durable records cost alone, a line
+  appended and flushed to disk per command (the runner flushes the record of a
+  command's start before the command starts; the baseline keeps no record).
 
 Printed per size (125, 500 and 1000 steps by default) for the runner, and per
 ``--exported-steps`` size (25 by default: the script starts ``python3``
@@ -27,6 +30,7 @@ The runner's per-step cost should not grow with the number of steps.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import subprocess
 import sys
@@ -104,6 +108,21 @@ def write_baseline(path: Path, steps: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def flush_journal_lines(path: Path, count: int) -> None:
+    """What the runner's durable records cost alone: *count* lines appended, each flushed.
+
+    The runner flushes the record of each command's start to disk before the command
+    starts (a power cut must not lose it); the bash baseline keeps no record at all.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_TRUNC, 0o600)
+    try:
+        for index in range(count):
+            os.write(fd, b'{"gen":1,"step":"step-%d","start":0}\n' % index)
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def measure(
     work: Path, steps: int, repeat: int, runner: bool = True, exported: bool = True
 ) -> dict[str, Samples]:
@@ -121,9 +140,9 @@ def measure(
     # resumes another.
     runbook = [sys.executable, "-m", "runbook", "run", "--runbook", str(runbook_json), "--yes"]
     # The same run of a one-step runbook: its start-up, to tell the cost of a step from it.
-    short_root = work / "repo-1"
+    short_root = work / "repo-start-up"
     write_repository(short_root)
-    short_json = work / "runbook-1.json"
+    short_json = work / "runbook-start-up.json"
     write_runbook(short_json, 1)
     short = [sys.executable, "-m", "runbook", "run", "--runbook", str(short_json), "--yes"]
     candidates = {
@@ -135,10 +154,13 @@ def measure(
             ["bash", str(script), "--version", f"1.2.{n + 1}", "--yes"], root, env
         ),
         "bash": lambda n: run_quietly(["bash", str(baseline)], root, env),
+        # On the disk of the runner's own journal: one flush per command (and one more step).
+        "journal flushes": lambda n: flush_journal_lines(work / "journal-flushes", steps + 1),
     }
     if not runner:
         del candidates["runbook"]
         del candidates["runbook, 1 step"]
+        del candidates["journal flushes"]
     if not exported:
         del candidates["exported"]
     return round_robin(candidates, repeat)
@@ -165,6 +187,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 steps, 1 repetition")
     args = parser.parse_args()
+    if min(args.steps) < 2:
+        # The cost of a step is the difference from a one-step run, over the steps between.
+        parser.error("argument --steps: each size must be at least 2")
     sizes, repeat = ([10], 1) if args.quick else (sorted(args.steps), args.repeat)
     exported_sizes = [10] if args.quick else sorted(args.exported_steps)
     per_step: dict[int, Samples] = {}
@@ -178,7 +203,7 @@ def main() -> None:
             marginal[steps] = step_cost(samples["runbook"], samples["runbook, 1 step"], steps)
             print(f"{steps} one-command steps, {repeat} round-robin repetitions (min, median):")
             for name, times in samples.items():
-                if name != "runbook, 1 step":
+                if name not in ("runbook, 1 step", "journal flushes"):
                     print(per_unit_line(name, times, steps, "step"))
             print(
                 f"  runbook start-up (a one-step run): {samples['runbook, 1 step'].min * 1000:.0f}"
@@ -186,6 +211,10 @@ def main() -> None:
             )
             print(per_unit_line("runbook, start-up excluded", marginal[steps], 1, "step"))
             print("  " + ratio_line("runbook / bash", samples["runbook"], samples["bash"]))
+            # Alone, a flush costs less than in a run, where it also commits what the run
+            # wrote to the transcript and the lock since the last one.
+            flushes = samples["journal flushes"]
+            print(per_unit_line("a flushed journal line, alone", flushes, steps + 1, "line"))
         for steps in exported_sizes:
             work = Path(temporary) / f"exported-{steps}"
             work.mkdir()

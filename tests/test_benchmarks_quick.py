@@ -102,3 +102,29 @@ def test_a_size_of_zero_is_refused_before_anything_runs(script: str, option: str
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"argument {option}: 0 is less than 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_runner_benchmark_refuses_one_step_and_measures_a_one_step_script() -> None:
+    # A runner size of 1 divided by zero; an exported size of 1 made its repository where
+    # the one-step run's already was.
+    refused = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "runner_overhead.py"), "--steps", "1"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "argument --steps: each size must be at least 2" in refused.stderr
+    argv = ["--steps", "2", "--exported-steps", "1", "--repeat", "1"]
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "runner_overhead.py"), *argv],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "exported / bash:" in result.stdout

@@ -102,6 +102,19 @@ def leftover_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}{re.escape(_TEMPORARY_SUFFIX)}")
 
 
+def sync_directory(directory: Path) -> None:
+    """Flush *directory*'s entries to disk: a file created or renamed there survives a power cut.
+
+    Where a folder cannot be opened for that (not POSIX), it is left to the system.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(directory, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def open_private(path: Path, *, append: bool = False) -> int:
     """Open *path* for writing with mode ``0600`` (a new file; or appending when *append*)."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_EXCL)

@@ -12,8 +12,9 @@ run starts and whenever it stops, and in between only every
 :data:`CHECKPOINT_LINES` journal lines: a killed run leaves the previous state
 or the next, never half of one.  Everything in between goes to the
 append-only ``progress`` journal (:mod:`.journal`): one line when a command
-starts (written before it runs: a command whose start cannot be recorded does
-not run), one when its group is known, one when it ends, one when a step ends
+starts (written and flushed to disk before it runs: a command whose start
+cannot be recorded does not run, and a power cut does not lose the record),
+one when its group is known, one when it ends, one when a step ends
 (naming the step it begins next), and one when a step begins that no other
 line recorded.  A rewrite of the whole state costs more the more steps a run
 has (it holds their ids, and on ext4 a rename over an existing file costs a
@@ -384,13 +385,19 @@ class StateStore:
         self._journal.append({"gen": state.generation, "begin": step_id, "hash": state.step_hash})
 
     def note_start(self, state: RunState, index: int, group: Group | None = None) -> None:
-        """Record that command *index* of the current step starts (or, with *group*, runs)."""
+        """Record that command *index* of the current step starts (or, with *group*, runs).
+
+        The record written before the command starts is flushed to disk first: after a
+        power cut, ``--resume`` still knows the command may have run, and asks, rather
+        than running it again.  The record with the group, once it runs, is not: lost,
+        it leaves the first one, which says the same for ``--resume``.
+        """
         state.in_flight = index
         state.group = group.to_dict() if group else None
         entry: dict[str, Any] = {"gen": state.generation, "step": state.current, "start": index}
         if group is not None:
             entry["group"] = state.group
-        self._journal.append(entry)
+        self._journal.append(entry, durable=group is None)
 
     def note_end(self, state: RunState, index: int, commands_done: int) -> None:
         """Record that command *index* ended; ``commands_done`` of the step are done."""

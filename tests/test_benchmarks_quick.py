@@ -30,15 +30,19 @@ def _bench_tool(name: str) -> None:
     pytest.skip(f"{name} is not installed (pip install -e '.[bench]')")
 
 
-def _quick(script: str) -> str:
-    result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--quick"],
+def _bench(script: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
         cwd=BENCHMARKS.parent,
         capture_output=True,
         text=True,
         check=False,
-        timeout=600,
+        timeout=timeout,
     )
+
+
+def _quick(script: str) -> str:
+    result = _bench(script, "--quick")
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -91,14 +95,7 @@ def test_rehearse_overhead_runs() -> None:
 )
 def test_a_size_of_zero_is_refused_before_anything_runs(script: str, option: str) -> None:
     # A size of 0 used to end in a ZeroDivisionError after the other sizes had run.
-    result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), option, "0"],
-        cwd=BENCHMARKS.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = _bench(script, option, "0", timeout=60)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"argument {option}: 0 is less than 1" in result.stderr
     assert "Traceback" not in result.stderr
@@ -107,24 +104,9 @@ def test_a_size_of_zero_is_refused_before_anything_runs(script: str, option: str
 def test_the_runner_benchmark_refuses_one_step_and_measures_a_one_step_script() -> None:
     # A runner size of 1 divided by zero; an exported size of 1 made its repository where
     # the one-step run's already was.
-    refused = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "runner_overhead.py"), "--steps", "1"],
-        cwd=BENCHMARKS.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    refused = _bench("runner_overhead.py", "--steps", "1", timeout=60)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "argument --steps: each size must be at least 2" in refused.stderr
-    argv = ["--steps", "2", "--exported-steps", "1", "--repeat", "1"]
-    result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "runner_overhead.py"), *argv],
-        cwd=BENCHMARKS.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    result = _bench("runner_overhead.py", "--steps", "2", "--exported-steps", "1", "--repeat", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "exported / bash:" in result.stdout

@@ -46,23 +46,27 @@ def _record(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[Event]:
     return events
 
 
+def _release(small_repo: SmallRepo) -> tuple[int, str]:
+    """Run the runbook in this process (where os.fsync can be watched): its code and output."""
+    runbook = Export.load(small_repo.runbook_json).runbook()
+    sink = io.StringIO()
+    console = Console(Masker(), out=sink, err=sink)
+    options = RunOptions(version="1.3.0", assume_yes=True)
+    return Session(runbook, small_repo.root, options, console).run(), sink.getvalue()
+
+
 def test_every_command_starts_after_its_start_record_is_flushed(
     small_repo: SmallRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     small_repo.write_runbook(
         [step("one", "echo 1 >> ../calls"), step("two", "echo 2 >> ../calls", "echo 3")]
     )
-    runbook = Export.load(small_repo.runbook_json).runbook()
     monkeypatch.setenv("HOME", small_repo.env["HOME"])
     # Commands in the runner's own folder start with posix_spawn, where they are seen.
     monkeypatch.chdir(small_repo.root)
     events = _record(monkeypatch, small_repo.root)
-    sink = io.StringIO()
-    console = Console(Masker(), out=sink, err=sink)
-    code = Session(
-        runbook, small_repo.root, RunOptions(version="1.3.0", assume_yes=True), console
-    ).run()
-    assert code == ExitCode.OK, sink.getvalue()
+    code, said = _release(small_repo)
+    assert code == ExitCode.OK, said
 
     started = [index for index, (kind, _) in enumerate(events) if kind == "started"]
     assert [events[index][1] for index in started] == [
@@ -88,7 +92,6 @@ def test_a_start_record_that_cannot_be_flushed_stops_the_run_before_the_command(
 ) -> None:
     """A disk that fails the flush (EIO) is a disk the run cannot trust: nothing starts."""
     small_repo.write_runbook([step("one", "echo 1 >> ../calls")])
-    runbook = Export.load(small_repo.runbook_json).runbook()
     monkeypatch.setenv("HOME", small_repo.env["HOME"])
     journal = small_repo.root / ".runbook" / "progress"
     real_fsync = os.fsync
@@ -99,11 +102,7 @@ def test_a_start_record_that_cannot_be_flushed_stops_the_run_before_the_command(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", failing)
-    sink = io.StringIO()
-    console = Console(Masker(), out=sink, err=sink)
-    code = Session(
-        runbook, small_repo.root, RunOptions(version="1.3.0", assume_yes=True), console
-    ).run()
-    assert code == ExitCode.OS_ERROR, sink.getvalue()
-    assert f"cannot record the progress in {journal}: Input/output error" in sink.getvalue()
+    code, said = _release(small_repo)
+    assert code == ExitCode.OS_ERROR, said
+    assert f"cannot record the progress in {journal}: Input/output error" in said
     assert not (small_repo.root.parent / "calls").exists()

@@ -4,6 +4,7 @@ asks about it, rather than running it again."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -106,3 +107,20 @@ def test_a_start_record_that_cannot_be_flushed_stops_the_run_before_the_command(
     assert code == ExitCode.OS_ERROR, said
     assert f"cannot record the progress in {journal}: Input/output error" in said
     assert not (small_repo.root.parent / "calls").exists()
+
+
+@pytest.mark.parametrize("code", [errno.EINVAL, errno.EOPNOTSUPP])
+def test_a_file_system_that_cannot_flush_leaves_the_flush_to_it(
+    small_repo: SmallRepo, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Some network and FUSE file systems refuse fsync itself: the run goes on there."""
+    small_repo.write_runbook([step("one", "echo 1 >> ../calls")])
+    monkeypatch.setenv("HOME", small_repo.env["HOME"])
+
+    def unsupported(fd: int) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fsync", unsupported)
+    result, said = _release(small_repo)
+    assert result == ExitCode.OK, said
+    assert (small_repo.root.parent / "calls").read_text() == "1\n"

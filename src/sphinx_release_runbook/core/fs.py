@@ -102,15 +102,30 @@ def leftover_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}{re.escape(_TEMPORARY_SUFFIX)}")
 
 
-def sync_directory(directory: Path) -> None:
-    """Flush *directory*'s entries to disk: a file created or renamed there survives a power cut.
+#: What a file system that cannot flush a file or a folder answers (some network and
+#: FUSE file systems): the flush is left to it, as every program there must.
+_CANNOT_FLUSH = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP})
 
-    Where a folder cannot be opened for that (not POSIX), it is left to the system.
+
+def flush_to_disk(fd: int) -> None:
+    """``fsync`` *fd*; where the file system cannot, it is left to it.
+
+    A flush that fails otherwise (an I/O error, a full disk) raises: what was
+    written may be lost, and the caller must not go on as if it were kept.
     """
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_FLUSH:
+            raise
+
+
+def sync_directory(directory: Path) -> None:
+    """Flush *directory*'s entries to disk: a file created or renamed there survives a power cut."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(directory, flags)
     try:
-        os.fsync(fd)
+        flush_to_disk(fd)
     finally:
         os.close(fd)
 

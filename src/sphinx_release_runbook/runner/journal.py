@@ -24,7 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sphinx_release_runbook.core.fs import file_problem, open_private, sync_directory
+from sphinx_release_runbook.core.fs import (
+    file_problem,
+    flush_to_disk,
+    open_private,
+    sync_directory,
+)
 
 # Made once: json.dumps with separators builds a new encoder at every call.
 _encode = json.JSONEncoder(separators=(",", ":")).encode
@@ -58,7 +63,7 @@ class Journal:
         self.appended += 1
 
     def _flush(self, fd: int) -> None:
-        os.fsync(fd)
+        flush_to_disk(fd)
         facts = os.fstat(fd)
         identity = (facts.st_dev, facts.st_ino)
         if identity != self._named:

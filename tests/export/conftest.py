@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,36 @@ class Both:
             str(self.repo.runbook_json),
             *args,
             env=self.repo.env,
+        )
+
+    def release_argv(self, runner: bool) -> list[str]:
+        """The run of this runbook as a user starts it: by the runner, or by the script."""
+        if runner:
+            return [
+                sys.executable,
+                "-m",
+                "runbook",
+                "run",
+                "--runbook",
+                str(self.repo.runbook_json),
+            ]
+        return ["bash", str(self.script)]
+
+    def start(
+        self, argv: Sequence[str], preexec_fn: Callable[[], object] | None = None
+    ) -> subprocess.Popen[str]:
+        """*argv* started in the repository in a session of its own (a test can signal its
+        whole group, as a terminal does), its output piped."""
+        return subprocess.Popen(
+            list(argv),
+            cwd=self.repo.root,
+            env=self.repo.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=preexec_fn,
         )
 
     def bash(

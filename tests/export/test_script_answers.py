@@ -16,7 +16,6 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -171,19 +170,8 @@ def _interrupt(
     pair: Both, runner: bool, sig: signal.Signals = signal.SIGINT
 ) -> subprocess.CompletedProcess[str]:
     """Start the run and press Ctrl-C (*sig* to its process group) inside the slow command."""
-    if runner:
-        argv = [sys.executable, "-m", "runbook", "run", "--runbook", str(pair.repo.runbook_json)]
-    else:
-        argv = ["bash", str(pair.script)]
-    process = subprocess.Popen(
-        [*argv, "--version", "1.3.0", "--yes"],
-        cwd=pair.repo.root,
-        env=pair.repo.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    process = pair.start(
+        [*pair.release_argv(runner), "--version", "1.3.0", "--yes"],
         # The signal sent at its default, as from a terminal, whatever the harness left
         # ignored (a nohup ignores SIGHUP; see test_step_signals for a run so started).
         preexec_fn=lambda: (sigint_at_default(), signal.signal(sig, signal.SIG_DFL)),

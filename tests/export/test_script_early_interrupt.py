@@ -28,15 +28,9 @@ SPAN = 0.4
 
 
 def _interrupted_after(both: Both, delay: float) -> subprocess.CompletedProcess[str]:
-    process = subprocess.Popen(
+    # Its own process group, sent SIGINT as by a terminal.
+    process = both.start(
         ["bash", str(both.script), "--version", "1.3.0", "--dry-run"],
-        cwd=both.repo.root,
-        env=both.repo.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, sent SIGINT as by a terminal
         preexec_fn=sigint_at_default,
     )
     time.sleep(delay)

@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from runner.conftest import process_alive, step, wait_for_pid, wait_until_gone
@@ -26,27 +25,12 @@ from .conftest import Both, write_runbook
 LONG = "echo $$ > ../long.pid; sleep 300"
 
 
-def _started(both: Both, argv: list[str]) -> subprocess.Popen[str]:
-    """*argv* in a session of its own (so a test can kill it and its helper at once)."""
-    return subprocess.Popen(
-        [*argv, "--version", "1.3.0", "--yes"],
-        cwd=both.repo.root,
-        env=both.repo.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def _start_script(both: Both) -> subprocess.Popen[str]:
-    return _started(both, ["bash", str(both.script)])
+    return both.start([*both.release_argv(runner=False), "--version", "1.3.0", "--yes"])
 
 
 def _start_runner(both: Both) -> subprocess.Popen[str]:
-    runbook = str(both.repo.runbook_json)
-    return _started(both, [sys.executable, "-m", "runbook", "run", "--runbook", runbook])
+    return both.start([*both.release_argv(runner=True), "--version", "1.3.0", "--yes"])
 
 
 def _long_runbook(both: Both) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -51,10 +50,9 @@ def _started_ignoring(argv: list[str], pair: Both) -> subprocess.CompletedProces
 
 def _release_command(pair: Both, runner: bool) -> list[str]:
     """The run of the pair's runbook, by the runner or by its exported script."""
-    if runner:
-        return [sys.executable, "-m", "runbook", "run", "--runbook", str(pair.repo.runbook_json)]
-    assert pair.export().returncode == 0
-    return ["bash", str(pair.script)]
+    if not runner:
+        assert pair.export().returncode == 0
+    return pair.release_argv(runner)
 
 
 def test_steps_start_with_the_stopping_signals_at_their_defaults(twins: tuple[Both, Both]) -> None:
@@ -111,15 +109,8 @@ def test_a_run_started_under_nohup_goes_on_through_a_hang_up_in_both(
     slow = "touch ../started; sleep 2; echo slow-end"
     for pair, runner in zip(twins, (True, False), strict=True):
         write_runbook(pair.repo, [step("slow", slow), step("after", "echo after")])
-        process = subprocess.Popen(
+        process = pair.start(
             [*_release_command(pair, runner), "--version", "1.3.0", "--yes"],
-            cwd=pair.repo.root,
-            env=pair.repo.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
             preexec_fn=_hangups_ignored,
         )
         started = pair.repo.root.parent / "started"

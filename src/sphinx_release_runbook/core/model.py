@@ -317,10 +317,10 @@ class Export:
                 f"unsupported runbook schema {schema!r}; this version reads schema {SCHEMA_VERSION}"
             )
         fields = _fields(data, "")
-        generator = data.get("generator", "sphinx-release-runbook")
         return cls(
             project=fields.text("project"),
-            generator=generator if isinstance(generator, str) else fields.text("generator"),
+            # Optional: a file written before the field was.
+            generator=fields.text("generator") if "generator" in data else cls.generator,
             runbooks=[Runbook.read(item) for item in fields.objects("runbooks")],
         )
 
